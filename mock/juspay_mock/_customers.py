@@ -1,0 +1,93 @@
+"""The customer object: built, updated and checked by the shape of the spec's `Customer`."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ._responses import dumps
+from ._spec import FieldError, compile_schema, field_errors
+
+TOKEN_OPTION = "options.get_client_auth_token"  # noqa: S105 (a field name)
+TOKEN_LIFETIME = timedelta(minutes=15)
+_GENERATED = ("id", "object", "date_created", "last_updated")
+
+
+def now() -> datetime:
+    """The current time, whole seconds, UTC."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def timestamp(moment: datetime) -> str:
+    """The spec's newer timestamp form, `2020-03-17T14:16:31Z`."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def with_token(body: bytes, moment: datetime) -> bytes:
+    """`body` (a customer) with a fresh `juspay` client auth token object appended."""
+    token = {
+        "client_auth_token": f"tkn_{secrets.token_hex(10)}",
+        "client_auth_token_expiry": timestamp(moment + TOKEN_LIFETIME),
+    }
+    return body[:-1] + b',"juspay":' + dumps(token) + b"}"
+
+
+class CustomerShape:
+    """Which fields a customer has and which of them a request may set, per the spec."""
+
+    __slots__ = ("_defaults", "_object", "_required", "_validator", "_writable")
+
+    def __init__(self, schema: Mapping[str, Any], writable: Collection[str]) -> None:
+        properties: Mapping[str, Any] = schema["properties"]
+        required = self._required = frozenset(schema.get("required", ()))
+        self._writable = frozenset(writable) & properties.keys()
+        self._object: str = properties["object"]["const"]
+        # Optional fields come back as null when never set; keys keep the schema's order.
+        self._defaults = {
+            name: None
+            for name in properties
+            if name in self._writable or name in _GENERATED or name in required
+        }
+        self._validator = compile_schema(schema)
+
+    def new(self, fields: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
+        """A new customer from a create's validated fields."""
+        stamp = timestamp(moment)
+        customer = {
+            **self._defaults,
+            "id": f"cst_{secrets.token_hex(8)}",
+            "object": self._object,
+            "date_created": stamp,
+            "last_updated": stamp,
+        }
+        customer.update((k, v) for k, v in fields.items() if k in self._writable)
+        return customer
+
+    def update(self, customer: dict[str, Any], fields: Mapping[str, Any], moment: datetime) -> None:
+        """Apply an update's fields; `last_updated` moves forward even within one second."""
+        customer.update((k, v) for k, v in fields.items() if k in self._writable)
+        previous = datetime.fromisoformat(customer["last_updated"])
+        customer["last_updated"] = timestamp(max(moment, previous + timedelta(seconds=1)))
+
+    def seeded(self, given: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
+        """A customer from a seed: generated fields filled in, then checked against the spec."""
+        customer = self.new({}, moment)
+        customer.update((k, v) for k, v in given.items() if k != "juspay")
+        for name in self._required & self._writable - given.keys():
+            del customer[name]  # so that the validator reports it missing
+        if "last_updated" not in given:
+            customer["last_updated"] = customer["date_created"]
+        errors = [e for error in self._validator.iter_errors(customer) for e in field_errors(error)]
+        if errors:
+            raise SeedError(errors)
+        return customer
+
+
+class SeedError(ValueError):
+    """A seeded customer does not conform to the spec's `Customer` schema."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field_name}: {e.reason}" for e in errors))
+        self.errors = errors

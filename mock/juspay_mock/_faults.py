@@ -1,0 +1,181 @@
+"""Fault injection: make the next API requests fail the ways real networks and servers do."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from starlette.types import Message, Receive, Scope, Send
+
+from ._responses import generic_error, json_response
+
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_NULLABLE_INT = {"type": ["integer", "null"]}
+# The body of POST /_mock/faults, and the keyword arguments of MockServer.inject().
+FAULT_SCHEMA = Draft202012Validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "count": {"type": "integer", "minimum": 1},
+            "status": {**_NULLABLE_INT, "minimum": 400, "maximum": 599},
+            "retry_after": {**_NULLABLE_INT, "minimum": 0},
+            "delay": {"type": ["number", "null"], "minimum": 0},
+            "drop_after_write": {"type": "boolean"},
+            "method": {"type": ["string", "null"], "minLength": 1},
+            "path": {"type": ["string", "null"], "pattern": "^/"},
+        },
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """What to do to a matching request.
+
+    `status`: answer it with this error status (and `Retry-After: retry_after`) without
+    processing it, after `delay` seconds if given. Otherwise process it (the write is
+    stored), wait `delay` seconds, then answer or, with `drop_after_write`, close the
+    connection without answering.
+    """
+
+    status: int | None = None
+    retry_after: int | None = None
+    delay: float | None = None
+    drop_after_write: bool = False
+    method: str | None = None
+    path: str | None = None
+
+    @classmethod
+    def parse(cls, given: Mapping[str, Any]) -> tuple[Fault, int]:
+        """A fault and its count from control input; `ValueError` naming what is wrong."""
+        problems = [
+            f"{'.'.join(map(str, e.absolute_path)) or 'faults'}: {e.message}"
+            for e in FAULT_SCHEMA.iter_errors(given)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        fields = {k: v for k, v in given.items() if k != "count"}
+        fault = cls(**fields)
+        if fault.status is not None and fault.drop_after_write:
+            raise ValueError("faults: status and drop_after_write exclude each other")
+        if fault.status is None and not fault.drop_after_write and not fault.delay:
+            raise ValueError("faults: give a status, a delay or drop_after_write")
+        if fault.method is not None:
+            fault = cls(**{**fields, "method": fault.method.upper()})
+        return fault, given.get("count", 1)
+
+    def matches(self, method: str, path: str, template: str) -> bool:
+        return (self.method is None or self.method == method) and (
+            self.path is None or self.path in (path, template)
+        )
+
+
+class Faults:
+    """The pending faults, in the order they were injected; thread-safe."""
+
+    __slots__ = ("_lock", "_pending", "_templates")
+
+    def __init__(self, path_templates: Iterable[str]) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[list[Any]] = []  # [fault, remaining count]
+        self._templates = [
+            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(t)) + "$"), t)
+            for t in path_templates
+        ]
+
+    def is_empty(self) -> bool:
+        return not self._pending
+
+    def add(self, fault: Fault, count: int) -> None:
+        with self._lock:
+            self._pending.append([fault, count])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The fault for this request, if any (consuming one of its count)."""
+        if not self._pending:  # the common case, without taking the lock
+            return None
+        template = next((t for pattern, t in self._templates if pattern.match(path)), None)
+        if template is None:  # not an API request
+            return None
+        with self._lock:
+            for entry in self._pending:
+                fault: Fault = entry[0]
+                if fault.matches(method, path, template):
+                    entry[1] -= 1
+                    if entry[1] == 0:
+                        self._pending.remove(entry)
+                    return fault
+        return None
+
+
+async def misbehave(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serve one request through `app` the way `fault` says."""
+    if fault.status is not None:
+        await _answer_status(fault, scope, receive, send)
+    else:
+        await _process_then_misbehave(fault, app, scope, receive, send)
+
+
+async def _answer_status(fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
+    assert fault.status is not None
+    if fault.delay:
+        await asyncio.sleep(fault.delay)
+    headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+    body = generic_error(fault.status, "injected fault")
+    await json_response(fault.status, body, headers)(scope, receive, send)
+
+
+async def _process_then_misbehave(
+    fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Run the request for real, then delay the answer or drop the connection instead."""
+    dropped = stopping = False
+
+    async def faulty_send(message: Message) -> None:
+        nonlocal dropped, stopping
+        if dropped:
+            return
+        if message["type"] == "http.response.start":
+            dropped = fault.drop_after_write
+            if fault.delay:
+                try:
+                    await asyncio.sleep(fault.delay)
+                except asyncio.CancelledError:  # the server is stopping: hang up, quietly
+                    dropped = stopping = True
+            if dropped:
+                _close_connection(send, abort=stopping)
+                return
+        await send(message)
+
+    await app(scope, receive, faulty_send)
+    if dropped and not stopping:
+        # Wait until the server sees the connection gone, so it does not answer 500 for us.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+
+def _close_connection(send: Send, abort: bool) -> None:
+    """Close the client's connection without a response (`abort`: at once, and mute it).
+
+    ASGI has no message for this, so reach the server's transport through its `send`
+    (uvicorn's is a bound method of an object holding `transport`). In process (httpx's
+    ASGITransport, Starlette's TestClient) there is no connection: raise instead.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise ConnectionResetError("juspay_mock: connection dropped after the write (injected)")
+    if abort:
+        transport.abort()  # later writes (a shutting-down server's 500) go nowhere
+    else:
+        transport.close()  # a clean FIN: "server disconnected without sending a response"

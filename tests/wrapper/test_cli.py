@@ -1,0 +1,98 @@
+"""The `juspay-customers` command end to end against the mock: JSON out, exit codes, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from juspay_customers._cli import main
+
+from tests.wrapper.conftest import ELIXIR_CREATE
+
+COMMAND = Path(sys.executable).with_name("juspay-customers")
+
+
+@pytest.fixture
+def cli(juspay_mock: Any, capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run the command in process: (exit status, parsed stdout or None, stderr)."""
+
+    def run(*args: str) -> tuple[int, Any, str]:
+        status = main(["--api-key", juspay_mock.api_key, "--base-url", juspay_mock.base_url, *args])
+        out, err = capsys.readouterr()
+        return status, json.loads(out) if out else None, err
+
+    return run
+
+
+def test_create_with_flags_then_get_then_update_with_json(cli: Any) -> None:
+    status, created, err = cli(
+        "create", "--object-reference-id", "guest_user", "--mobile-number", "9988776655",
+        "--email-address", "customer@mail.com", "--first-name", "John",
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert created["object_reference_id"] == "guest_user"
+    assert created["id"].startswith("cst_")
+
+    status, fetched, _ = cli("get", created["id"], "--get-client-auth-token")
+    assert status == 0
+    assert fetched["juspay"]["client_auth_token"].startswith("tkn_")
+
+    status, updated, _ = cli(
+        "update", "guest_user", "--json", '{"customer_email": "new@mail.com"}', "--last-name", "Doe"
+    )
+    assert status == 0
+    assert (updated["email_address"], updated["last_name"]) == ("new@mail.com", "Doe")
+    assert updated["id"] == created["id"]
+
+
+def test_create_reads_json_from_stdin(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(ELIXIR_CREATE)))
+    status, created, _ = cli("create", "--json", "-")
+    assert status == 0
+    assert {key: created[key] for key in ELIXIR_CREATE} == ELIXIR_CREATE
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["get", "nobody_here"], 1, "NotFoundError: HTTP 404 object_not_found: Customer not found"),
+        (["update", "guest_user"], 2, "invalid input: params: update needs at least one of"),
+        (["create", "--json", "{"], 2, "invalid input: --json: is not valid JSON"),
+        (["create", "--json", "[1]"], 2, "invalid input: --json: must be a JSON object"),
+        (["create", "--json", '{"nick": "x"}'], 2, "invalid input: nick: unknown field for create"),
+    ],
+)
+def test_errors_are_one_line_and_an_exit_status(
+    cli: Any, args: list[str], status: int, message: str
+) -> None:
+    code, out, err = cli(*args)
+    assert (code, out) == (status, None)
+    assert err.startswith(f"juspay-customers: {message}")
+    assert err.count("\n") == 1
+
+
+def test_the_installed_command_runs_with_the_key_from_the_environment(juspay_mock: Any) -> None:
+    env = {**os.environ, "JUSPAY_API_KEY": juspay_mock.api_key, "JUSPAY_LOG": "debug"}
+    create = [str(COMMAND), "--base-url", juspay_mock.base_url, "create", "--json", "-"]
+    result = subprocess.run(
+        create, input=json.dumps(ELIXIR_CREATE), env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["mobile_number"] == "9988776655"
+    assert "POST /customers -> 200" in result.stderr
+    assert "9988776655" not in result.stderr
+    assert juspay_mock.api_key not in result.stderr
+
+    env["JUSPAY_API_KEY"] = "wrong_key"
+    result = subprocess.run(
+        create, input="{}", env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2  # nothing was sent: the input was checked first
+    assert result.stdout == ""

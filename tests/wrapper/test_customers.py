@@ -1,0 +1,224 @@
+"""create, get and update against the real mock, in every input form, sync and async."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+from juspay_customers import ClientAuthToken, Customer, RawResponse, __version__
+
+from tests.spec.test_spec import ELIXIR_RESPONSES
+from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+
+
+def form(request: Any) -> dict[str, str]:
+    return dict(parse_qsl(request.content.decode()))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c: c.create(ELIXIR_CREATE), id="mapping"),
+        pytest.param(lambda c: c.create(list(ELIXIR_CREATE.items())), id="keyword-list"),
+        pytest.param(lambda c: c.create(**ELIXIR_CREATE), id="keywords"),
+    ],
+)
+def test_create_in_every_input_form_sends_the_form_and_returns_the_customer(
+    facade: Facade, juspay: Any, call: Any
+) -> None:
+    customer = call(juspay.customers)
+
+    assert isinstance(customer, Customer)
+    assert customer.id.startswith("cst_")
+    assert customer.object_reference_id == "guest_user"
+    assert (customer.mobile_number, customer.email_address) == ("9988776655", "customer@mail.com")
+    assert (customer.first_name, customer.last_name, customer.mobile_country_code) == (
+        "John",
+        "Smith",
+        "91",
+    )
+    (request,) = facade.sent
+    assert (request.method, request.url.path) == ("POST", "/customers")
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert form(request) == ELIXIR_CREATE
+
+
+def test_create_mixing_a_mapping_and_keywords(juspay: Any) -> None:
+    customer = juspay.customers.create(
+        {"object_reference_id": "guest_user"}, mobile_number="9988776655"
+    )
+    assert (customer.object_reference_id, customer.mobile_number) == ("guest_user", "9988776655")
+
+
+def test_to_dict_is_exactly_the_json_the_server_sent(juspay: Any) -> None:
+    raw = juspay.customers.with_raw_response.create(ELIXIR_CREATE)
+    customer = raw.parse()
+    sent_by_server = json.loads(raw.http_response.content)
+
+    assert customer.to_dict() == sent_by_server
+    assert list(customer.to_dict()) == list(sent_by_server)
+    customer.to_dict()["first_name"] = "changed"  # a copy: the customer stays as it was
+    assert customer.to_dict() == sent_by_server
+    assert customer.date_created == datetime.fromisoformat(sent_by_server["date_created"])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c, ref: c.get(ref), id="positional"),
+        pytest.param(lambda c, ref: c.get({"customer_id": ref}), id="mapping"),
+        pytest.param(lambda c, ref: c.get([("customer_id", ref)]), id="keyword-list"),
+        pytest.param(lambda c, ref: c.get(customer_id=ref), id="keywords"),
+    ],
+)
+def test_get_by_reference_or_id_in_every_input_form(facade: Facade, juspay: Any, call: Any) -> None:
+    created = juspay.customers.create(ELIXIR_CREATE)
+    by_reference = call(juspay.customers, "guest_user")
+    by_id = call(juspay.customers, created.id)
+
+    assert by_reference == by_id == created
+    assert [r.url.path for r in facade.sent[1:]] == [
+        "/customers/guest_user",
+        f"/customers/{created.id}",
+    ]
+    assert all(r.method == "GET" and r.content == b"" for r in facade.sent[1:])
+
+
+def test_get_with_client_auth_token(facade: Facade, juspay: Any) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    customer = juspay.customers.get("guest_user", get_client_auth_token=True)
+
+    assert isinstance(customer.juspay, ClientAuthToken)
+    assert customer.juspay.token.startswith("tkn_")
+    assert customer.juspay.expiry - customer.last_updated <= timedelta(minutes=16)
+    assert customer.juspay.expiry.tzinfo is not None
+    assert customer.to_dict()["juspay"]["client_auth_token"] == customer.juspay.token
+    assert "tkn_" not in repr(customer)
+    assert facade.sent[-1].url.query == b"options.get_client_auth_token=true"
+
+
+def test_create_with_client_auth_token(facade: Facade, juspay: Any) -> None:
+    customer = juspay.customers.create(ELIXIR_CREATE, get_client_auth_token=True)
+    assert customer.juspay is not None
+    assert form(facade.sent[0])["options.get_client_auth_token"] == "true"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c: c.update("guest_user", first_name="Jo"), id="id-and-keywords"),
+        pytest.param(lambda c: c.update("guest_user", {"first_name": "Jo"}), id="id-and-mapping"),
+        pytest.param(
+            lambda c: c.update({"customer_id": "guest_user", "first_name": "Jo"}), id="mapping"
+        ),
+        pytest.param(
+            lambda c: c.update([("customer_id", "guest_user"), ("first_name", "Jo")]),
+            id="keyword-list",
+        ),
+        pytest.param(lambda c: c.update(customer_id="guest_user", first_name="Jo"), id="keywords"),
+    ],
+)
+def test_update_in_every_input_form(facade: Facade, juspay: Any, call: Any) -> None:
+    created = juspay.customers.create(ELIXIR_CREATE)
+    updated = call(juspay.customers)
+
+    assert updated.id == created.id
+    assert updated.first_name == "Jo"
+    assert updated.last_name == "Smith"
+    assert updated.date_created == created.date_created
+    assert updated.last_updated >= created.last_updated
+    request = facade.sent[-1]
+    assert (request.method, request.url.path) == ("POST", "/customers/guest_user")
+    assert form(request) == {"first_name": "Jo"}
+    assert juspay.customers.get(created.id).first_name == "Jo"
+
+
+def test_update_accepts_the_elixir_pages_customer_email(facade: Facade, juspay: Any) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    updated = juspay.customers.update(
+        {
+            "customer_id": "guest_user",
+            "mobile_number": "9988776688",
+            "customer_email": "new@mail.com",
+            "first_name": "udpate_firstname",
+        }
+    )
+    assert (updated.email_address, updated.mobile_number) == ("new@mail.com", "9988776688")
+    assert form(facade.sent[-1]) == {
+        "mobile_number": "9988776688",
+        "email_address": "new@mail.com",
+        "first_name": "udpate_firstname",
+    }
+
+
+@pytest.mark.parametrize("stamp", ["2016-08-02T08:07:52+0000", "2016-08-02T08:07:52Z"])
+def test_both_timestamp_forms_become_aware_datetimes(
+    facade: Facade, juspay: Any, stamp: str
+) -> None:
+    stored = {**ELIXIR_RESPONSES["get"], "date_created": stamp, "last_updated": stamp}
+    facade.server.seed([stored])
+
+    customer = juspay.customers.get("guest_user")
+
+    assert customer.date_created == datetime(2016, 8, 2, 8, 7, 52, tzinfo=UTC)
+    assert customer.last_updated.utcoffset() == timedelta(0)
+    assert customer.to_dict() == stored  # the original spelling is kept
+
+
+def test_every_request_carries_auth_user_agent_and_configured_headers(facade: Facade) -> None:
+    juspay = facade.client(
+        merchant_id="merchant_1", api_version="2018-10-25", default_headers={"x-trace": "t1"}
+    )
+    juspay.customers.create(ELIXIR_CREATE)
+    juspay.customers.get("guest_user", headers={"x-call": "c1"})
+    juspay.customers.update("guest_user", first_name="Jo")
+
+    token = base64.b64encode(f"{facade.server.api_key}:".encode()).decode()
+    for request in facade.sent:
+        assert request.headers["authorization"] == f"Basic {token}"
+        assert request.headers["user-agent"] == f"juspay-customers-python/{__version__}"
+        assert request.headers["x-merchantid"] == "merchant_1"
+        assert request.headers["version"] == "2018-10-25"
+        assert request.headers["x-trace"] == "t1"
+        assert request.headers["x-routing-id"] == "guest_user"
+    assert [r.headers.get("x-call") for r in facade.sent] == [None, "c1", None]
+
+
+def test_without_merchant_id_no_merchant_header_is_sent(facade: Facade, juspay: Any) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    assert "x-merchantid" not in facade.sent[0].headers
+    assert "version" not in facade.sent[0].headers
+
+
+def test_with_raw_response_gives_status_headers_and_request_id(juspay: Any) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    raw = juspay.customers.with_raw_response.get("guest_user")
+
+    assert isinstance(raw, RawResponse)
+    assert raw.status_code == 200
+    assert raw.request_id == raw.headers["x-request-id"]
+    assert raw.request_id
+    assert raw.retries_taken == 0
+    assert raw.parse().object_reference_id == "guest_user"
+    assert raw.parse() is raw.parse()
+
+
+def test_clients_made_without_an_http_client_pool_their_own(facade: Facade) -> None:
+    juspay = facade.client(record=False)
+    created = juspay.customers.create(ELIXIR_CREATE)
+    assert juspay.customers.get(created.id) == created
+
+
+def test_with_options_shares_the_pool_and_changes_only_what_is_given(facade: Facade) -> None:
+    juspay = facade.client(max_retries=0)
+    patient = juspay.with_options(timeout=60, headers={"x-extra": "1"})
+
+    patient.customers.create(ELIXIR_CREATE)
+    assert (patient.max_retries, patient.timeout.read, juspay.timeout.read) == (0, 60, 30)
+    assert facade.sent[0].headers["x-extra"] == "1"
+    patient.close()  # shared pool: closing the copy leaves the original usable
+    assert juspay.customers.get("guest_user").object_reference_id == "guest_user"

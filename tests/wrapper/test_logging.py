@@ -1,0 +1,89 @@
+"""Logs say what happened (method, path, status, time, request id, retries), never secrets."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from juspay_customers._logs import mask
+
+from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+
+
+@pytest.mark.usefixtures("quick_backoff")
+def test_logs_carry_method_path_status_request_id_and_retries(
+    facade: Facade, caplog: pytest.LogCaptureFixture
+) -> None:
+    juspay = facade.client()
+    caplog.set_level(logging.DEBUG, logger="juspay_customers")
+    created = juspay.customers.create({**ELIXIR_CREATE, "object_reference_id": "a@b.example"})
+    facade.server.inject(status=503, method="GET")
+    raw = juspay.customers.with_raw_response.get(created.id)
+
+    text = caplog.text
+    assert "POST /customers fields: object_reference_id=a***@b.example " in text
+    assert "mobile_number=********55" in text
+    assert "email_address=c***@mail.com" in text
+    assert f"GET /customers/{created.id} -> 503 request_id=" in text
+    assert f"GET /customers/{created.id} -> 200 request_id={raw.request_id} in " in text
+    assert "retries=1" in text
+    assert all(record.name == "juspay_customers" for record in caplog.records)
+    assert_no_secrets(text, facade.server.api_key)
+
+
+def assert_no_secrets(text: str, api_key: str) -> None:
+    token = base64.b64encode(f"{api_key}:".encode()).decode()
+    for secret in (api_key, token, "Authorization", "authorization", "9988776655", "customer@"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("customer@mail.com", "c***@mail.com"),
+        ("9988776655", "********55"),
+        ("/customers/guest.9988776655@mail.com", "/customers/g***@mail.com"),
+        ("cst_om2l6ctlptxwxuzj", "cst_om2l6ctlptxwxuzj"),
+        ("guest_user", "guest_user"),
+    ],
+)
+def test_mask(value: str, masked: str) -> None:
+    assert mask(value) == masked
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+
+GET_ONE = """
+import juspay_customers as j
+with j.Juspay() as client:
+    try:
+        client.customers.get("9988776655", max_retries=0)
+    except j.NotFoundError:
+        pass
+"""
+
+
+@pytest.mark.parametrize(("level", "logged"), [("", False), ("info", True), ("DEBUG", True)])
+def test_juspay_log_turns_logging_on_and_it_is_off_by_default(
+    juspay_mock: Any, level: str, logged: bool
+) -> None:
+    env = {"JUSPAY_API_KEY": juspay_mock.api_key, "JUSPAY_BASE_URL": juspay_mock.base_url}
+    result = run_python(GET_ONE, {**env, "JUSPAY_LOG": level})
+
+    assert ("juspay_customers INFO GET /customers/********55 -> 404" in result.stderr) is logged
+    assert bool(result.stderr) is logged
+    assert_no_secrets(result.stderr, juspay_mock.api_key)

@@ -1,0 +1,195 @@
+"""Retries against a server that really fails, and the rule that a create is never duplicated.
+
+The mock applies each injected fault to the next matching request: `status` answers without
+processing, `delay` and `drop_after_write` store the write and then answer late or never.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+import httpx
+import pytest
+from juspay_customers import APIError, APITimeoutError, InvalidRequestError, RateLimitError
+from juspay_customers._core import MAX_BACKOFF, MAX_RETRY_AFTER, retry_after, retry_delay
+
+from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+
+SLOW = 0.4  # seconds the mock holds an answer; the client gives up after SHORT
+SHORT = 0.1
+
+
+pytestmark = pytest.mark.usefixtures("quick_backoff")
+
+
+def methods(facade: Facade) -> list[str]:
+    return [f"{r.method} {r.url.path}" for r in facade.sent]
+
+
+def test_503_with_retry_after_is_retried_after_that_wait(
+    facade: Facade, juspay: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    facade.server.inject(status=503, retry_after=1, method="GET")
+    caplog.set_level(logging.INFO, logger="juspay_customers")
+
+    raw = juspay.customers.with_raw_response.get("guest_user")
+
+    assert (raw.status_code, raw.retries_taken) == (200, 1)
+    assert methods(facade)[1:] == ["GET /customers/guest_user"] * 2
+    assert "GET /customers/guest_user: retrying in 1.00s" in caplog.messages
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_429_and_5xx_are_retried_with_backoff(facade: Facade, juspay: Any, status: int) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    facade.server.inject(status=status, method="POST", path="/customers/{customer_id}")
+
+    updated = juspay.customers.update("guest_user", first_name="Jo")
+
+    assert updated.first_name == "Jo"
+    assert methods(facade)[1:] == ["POST /customers/guest_user"] * 2
+
+
+def test_retries_stop_at_max_retries(facade: Facade) -> None:
+    juspay = facade.client(max_retries=1)
+    facade.server.inject(status=429, count=3)
+    with pytest.raises(RateLimitError):
+        juspay.customers.get("guest_user")
+    assert len(facade.sent) == 2
+
+
+def test_per_call_max_retries_overrides_the_client(facade: Facade, juspay: Any) -> None:
+    facade.server.inject(status=500)
+    with pytest.raises(APIError):
+        juspay.customers.get("guest_user", max_retries=0)
+    assert len(facade.sent) == 1
+
+
+def test_client_errors_are_not_retried(facade: Facade, juspay: Any) -> None:
+    with pytest.raises(InvalidRequestError):
+        juspay.customers.get("nobody_here")
+    assert len(facade.sent) == 1
+
+
+def test_update_whose_connection_dropped_after_the_write_is_retried(
+    facade: Facade, juspay: Any
+) -> None:
+    juspay.customers.create(ELIXIR_CREATE)
+    facade.server.inject(drop_after_write=True, method="POST")
+
+    raw = juspay.customers.with_raw_response.update("guest_user", last_name="Doe")
+
+    assert (raw.retries_taken, raw.parse().last_name) == (1, "Doe")
+
+
+# --- create is never applied twice and never lost ---
+
+
+def test_create_answered_503_is_sent_again_and_created_once(facade: Facade, juspay: Any) -> None:
+    facade.server.inject(status=503, method="POST")
+
+    created = juspay.customers.create(ELIXIR_CREATE)
+
+    assert methods(facade) == ["POST /customers"] * 2
+    assert juspay.customers.get("guest_user").id == created.id
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param({"delay": SLOW}, id="slow-answer"),
+        pytest.param({"drop_after_write": True}, id="connection-dropped-after-write"),
+    ],
+)
+def test_create_that_got_through_returns_that_customer(
+    facade: Facade, juspay: Any, fault: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    facade.server.inject(method="POST", **fault)
+    caplog.set_level(logging.INFO, logger="juspay_customers")
+
+    raw = juspay.customers.with_raw_response.create(ELIXIR_CREATE, timeout=SHORT)
+
+    # The first attempt stored the customer; the retry met `unique`; the lookup found ours.
+    assert methods(facade) == ["POST /customers", "POST /customers", "GET /customers/guest_user"]
+    customer = raw.parse()
+    assert customer.to_dict() == juspay.customers.get("guest_user").to_dict()
+    assert {k: customer.to_dict()[k] for k in ELIXIR_CREATE} == ELIXIR_CREATE
+    assert raw.retries_taken == 1
+    assert "POST /customers: an earlier attempt created it; returning that" in caplog.messages
+
+
+def test_create_that_got_through_keeps_the_token_option(facade: Facade, juspay: Any) -> None:
+    facade.server.inject(method="POST", drop_after_write=True)
+
+    customer = juspay.customers.create(ELIXIR_CREATE, get_client_auth_token=True)
+
+    assert customer.juspay is not None
+    assert facade.sent[-1].url.query == b"options.get_client_auth_token=true"
+
+
+def test_a_retried_create_meeting_someone_elses_customer_still_fails(
+    facade: Facade, juspay: Any
+) -> None:
+    facade.server.seed([{**ELIXIR_CREATE, "mobile_number": "9000000001"}])
+    facade.server.inject(status=503, method="POST")
+
+    with pytest.raises(InvalidRequestError) as caught:
+        juspay.customers.create(ELIXIR_CREATE)
+
+    assert caught.value.error_code == "unique"
+    assert methods(facade) == ["POST /customers", "POST /customers", "GET /customers/guest_user"]
+    assert juspay.customers.get("guest_user").mobile_number == "9000000001"  # untouched
+
+
+def test_a_create_that_timed_out_for_good_says_so_and_is_not_lost(
+    facade: Facade, juspay: Any
+) -> None:
+    facade.server.inject(method="POST", delay=SLOW)
+    with pytest.raises(APITimeoutError, match="may have acted on it"):
+        juspay.customers.create(ELIXIR_CREATE, timeout=SHORT, max_retries=0)
+
+    assert juspay.customers.get("guest_user", timeout=5).mobile_number == "9988776655"
+
+
+# --- the retry rule itself, on synthetic replies (no waiting) ---
+
+
+def reply(status: int, retry_after_header: str | None = None) -> httpx.Response:
+    headers = {"retry-after": retry_after_header} if retry_after_header is not None else {}
+    return httpx.Response(status, headers=headers)
+
+
+def test_retry_delay_backs_off_exponentially_with_jitter_up_to_a_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.undo()  # the real schedule, not quick_backoff's
+    for retries_taken, base in [(0, 0.5), (1, 1.0), (2, 2.0), (10, MAX_BACKOFF)]:
+        delays = {retry_delay(reply(503), retries_taken, 20) for _ in range(50)}
+        assert all(d is not None and 0.75 * base <= d <= base for d in delays)
+        assert len(delays) > 1  # jittered
+
+
+def test_retry_delay_honours_retry_after_within_a_cap() -> None:
+    assert retry_delay(reply(429, "3"), 0, 2) == 3.0
+    assert retry_delay(reply(503, "0.25"), 0, 2) == 0.25
+    assert retry_delay(reply(429, "86400"), 0, 2) == MAX_RETRY_AFTER
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= (retry_delay(reply(503, later), 0, 2) or 0) <= 30
+    assert retry_delay(reply(503, "soon"), 0, 2) is not None  # unreadable: plain backoff
+
+
+def test_retry_delay_says_when_to_stop() -> None:
+    assert retry_delay(reply(503), 2, 2) is None
+    assert retry_delay(reply(400), 0, 2) is None
+    assert retry_delay(reply(404), 0, 2) is None
+    assert retry_delay(httpx.ReadTimeout("slow"), 0, 2) is not None
+    assert retry_delay(httpx.UnsupportedProtocol("ftp"), 0, 2) is None
+
+
+@pytest.mark.parametrize(("header", "seconds"), [(None, None), ("", None), ("nan", None)])
+def test_retry_after_ignores_what_is_not_a_wait(header: str | None, seconds: None) -> None:
+    assert retry_after(header) is seconds

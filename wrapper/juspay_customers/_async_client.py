@@ -1,0 +1,66 @@
+"""AsyncJuspay: the asyncio client; its customers methods return awaitables."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from types import TracebackType
+from typing import TypeAlias
+
+import httpx
+
+from ._base_client import BaseClient
+from ._core import Flow, Reply, Request, advance
+from ._models import Customer, RawResponse
+from ._resource import CustomersResource
+
+AsyncCustomers: TypeAlias = CustomersResource[Awaitable[Customer], Awaitable[RawResponse[Customer]]]
+
+
+class AsyncJuspay(BaseClient[httpx.AsyncClient]):
+    """The async twin of Juspay: `await client.customers.get("cst_...")`.
+
+    Close it with `await close()` or use it with `async with`.
+    """
+
+    _http_class = httpx.AsyncClient
+    customers: AsyncCustomers
+
+    def _bind(self) -> None:
+        self.customers = CustomersResource(self)
+
+    async def _run_raw(self, flow: Flow) -> RawResponse[Customer]:
+        reply: Reply = None
+        while not isinstance(step := advance(flow, reply), RawResponse):
+            if isinstance(step, Request):
+                reply = await _send(self._http, step)
+            else:
+                await asyncio.sleep(step)
+                reply = None
+        return step
+
+    async def _run(self, flow: Flow) -> Customer:
+        return (await self._run_raw(flow)).parse()
+
+    async def close(self) -> None:
+        """Close the connection pool (unless it was passed in as `http_client`)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncJuspay:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+async def _send(http: httpx.AsyncClient, request: Request) -> Reply:
+    try:
+        return await http.request(**request.kwargs)
+    except httpx.RequestError as error:
+        return error

@@ -1,0 +1,65 @@
+"""Juspay: the blocking client."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+from typing import TypeAlias
+
+import httpx
+
+from ._base_client import BaseClient
+from ._core import Flow, Reply, Request, advance
+from ._models import Customer, RawResponse
+from ._resource import CustomersResource
+
+SyncCustomers: TypeAlias = CustomersResource[Customer, RawResponse[Customer]]
+
+
+class Juspay(BaseClient[httpx.Client]):
+    """A Juspay Customers API client: `Juspay(api_key=...).customers.create({...})`.
+
+    Close it with `close()` or use it as a context manager.
+    """
+
+    _http_class = httpx.Client
+    customers: SyncCustomers
+
+    def _bind(self) -> None:
+        self.customers = CustomersResource(self)
+
+    def _run_raw(self, flow: Flow) -> RawResponse[Customer]:
+        reply: Reply = None
+        while not isinstance(step := advance(flow, reply), RawResponse):
+            if isinstance(step, Request):
+                reply = _send(self._http, step)
+            else:
+                time.sleep(step)
+                reply = None
+        return step
+
+    def _run(self, flow: Flow) -> Customer:
+        return self._run_raw(flow).parse()
+
+    def close(self) -> None:
+        """Close the connection pool (unless it was passed in as `http_client`)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Juspay:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _send(http: httpx.Client, request: Request) -> Reply:
+    try:
+        return http.request(**request.kwargs)
+    except httpx.RequestError as error:
+        return error

@@ -1,0 +1,250 @@
+"""What a call does, without doing any I/O: build requests, decide retries, parse answers.
+
+Each operation is a generator (a "flow") that yields a `Request` to send or a number of
+seconds to sleep, receives the httpx response (or transport error), and finally returns a
+`RawResponse`. The sync and async clients only drive flows with their own I/O, so both
+share every rule here.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Generator, Mapping
+from datetime import UTC, datetime
+from typing import Any, Final, TypeAlias, TypedDict
+
+import httpx
+from attrs import frozen
+from juspay_customers_client.api.customers import create_customer, get_customer, update_customer
+from juspay_customers_client.models import CreateCustomerRequest
+from juspay_customers_client.types import UNSET, Unset
+
+from . import _params
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    status_error,
+)
+from ._logs import describe, logger, mask
+from ._models import Customer, RawResponse
+from ._options import ClientOptions
+
+INITIAL_BACKOFF: Final = 0.5
+MAX_BACKOFF: Final = 8.0
+MAX_RETRY_AFTER: Final = 60.0
+# Failures after which the same request can simply be sent again.
+RETRYABLE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@frozen
+class Request:
+    """One HTTP request: keyword arguments for httpx, and a masked label for logs."""
+
+    kwargs: dict[str, Any]
+    label: str
+
+
+Reply: TypeAlias = httpx.Response | httpx.RequestError | None
+Step: TypeAlias = Request | float
+Flow: TypeAlias = Generator[Step, Reply, RawResponse[Customer]]
+
+
+def advance(flow: Flow, reply: Reply) -> Step | RawResponse[Customer]:
+    """Feed the last reply to a flow: its next step, or its result once it is done."""
+    try:
+        return flow.send(reply)
+    except StopIteration as done:
+        result: RawResponse[Customer] = done.value
+        return result
+
+
+# --- the three operations: validate eagerly (before any I/O), then return the flow ---
+
+
+def create(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+    body = _params.create_request(given)
+    return _create_flow(options, body)
+
+
+def get(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+    customer_id, with_token = _params.get_request(given)
+    return _simple_flow(options, _get_request(options, customer_id, with_token))
+
+
+def update(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+    customer_id, body = _params.update_request(given)
+    kwargs = update_customer._get_kwargs(
+        customer_id, body=body, x_routing_id=customer_id, **_headers(options)
+    )
+    request = _request(options, kwargs, f"POST /customers/{mask(customer_id)}")
+    _log_fields(request, kwargs["data"])
+    return _simple_flow(options, request)
+
+
+def _create_flow(options: ClientOptions, body: CreateCustomerRequest) -> Flow:
+    """Create, and if a retry meets `unique`, return what the earlier attempt created."""
+    kwargs = create_customer._get_kwargs(
+        body=body, x_routing_id=body.object_reference_id, **_headers(options)
+    )
+    request = _request(options, kwargs, "POST /customers")
+    _log_fields(request, kwargs["data"])
+    response, retries = yield from _send(options, request)
+    if retries and response.status_code == 400:
+        error = status_error(response)
+        if error.error_code != "unique":
+            raise error
+        # An attempt that timed out or lost its answer did create the customer. It is ours
+        # only if it holds exactly what we sent; otherwise the duplicate is genuine.
+        fetch = _get_request(options, body.object_reference_id, body.options_get_client_auth_token)
+        found, more = yield from _send(options, fetch)
+        if found.is_success:
+            result = _result(found, retries + more)
+            if _holds(result.parse(), kwargs["data"]):
+                logger.info("%s: an earlier attempt created it; returning that", request.label)
+                return result
+        raise error
+    return _result(response, retries)
+
+
+def _simple_flow(options: ClientOptions, request: Request) -> Flow:
+    response, retries = yield from _send(options, request)
+    return _result(response, retries)
+
+
+def _holds(customer: Customer, sent: Mapping[str, object]) -> bool:
+    stored = customer.to_dict()
+    return all(stored.get(key) == value for key, value in sent.items() if "." not in key)
+
+
+# --- requests ---
+
+
+class _HeaderArgs(TypedDict):
+    x_merchantid: str | Unset
+    version: str | Unset
+
+
+def _headers(options: ClientOptions) -> _HeaderArgs:
+    """The generated functions' header parameters, from the client's configuration."""
+    return {"x_merchantid": options.merchant_id or UNSET, "version": options.api_version or UNSET}
+
+
+def _get_request(options: ClientOptions, customer_id: str, with_token: bool | Unset) -> Request:
+    kwargs = get_customer._get_kwargs(
+        customer_id,
+        options_get_client_auth_token=with_token,
+        x_routing_id=customer_id,
+        **_headers(options),
+    )
+    return _request(options, kwargs, f"GET /customers/{mask(customer_id)}")
+
+
+def _request(options: ClientOptions, kwargs: dict[str, Any], label: str) -> Request:
+    """Complete the generated request: absolute URL, auth and default headers, timeout."""
+    kwargs["url"] = options.base_url + kwargs["url"]
+    if not kwargs.get("params", True):
+        del kwargs["params"]  # an empty query would make httpx parse the URL a second time
+    kwargs["headers"] = {**options.headers, **kwargs["headers"]}
+    kwargs["timeout"] = options.timeout
+    return Request(kwargs, label)
+
+
+def _log_fields(request: Request, fields: Mapping[str, object]) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("%s fields: %s", request.label, describe(fields))
+
+
+# --- sending, retrying, parsing ---
+
+
+def _send(
+    options: ClientOptions, request: Request
+) -> Generator[Step, Reply, tuple[httpx.Response, int]]:
+    """Send with retries; the final response and how many retries it took."""
+    retries = 0
+    while True:
+        started = time.monotonic()
+        reply = yield request
+        delay = retry_delay(reply, retries, options.max_retries)
+        if logger.isEnabledFor(logging.INFO):
+            _log_reply(request, reply, started, retries, delay)
+        if delay is None:
+            break
+        retries += 1
+        yield delay
+    if isinstance(reply, httpx.Response):
+        return reply, retries
+    raise _connection_error(request, reply, retries)
+
+
+def retry_delay(reply: Reply, retries_taken: int, max_retries: int) -> float | None:
+    """Seconds to wait before sending again, or None when this reply is final."""
+    if retries_taken >= max_retries:
+        return None
+    if isinstance(reply, httpx.Response):
+        if reply.status_code != 429 and reply.status_code < 500:
+            return None
+        hint = retry_after(reply.headers.get("retry-after"))
+        if hint is not None:
+            return min(hint, MAX_RETRY_AFTER)
+    elif not isinstance(reply, RETRYABLE_ERRORS):
+        return None
+    backoff = min(INITIAL_BACKOFF * 2.0**retries_taken, MAX_BACKOFF)
+    return backoff * (1 - 0.25 * random.random())  # noqa: S311  # jitter, not crypto
+
+
+def retry_after(value: str | None) -> float | None:
+    """A Retry-After header in seconds (delta-seconds or HTTP-date), if it makes sense."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(seconds, 0.0) if seconds == seconds else None  # NaN is no hint
+
+
+def _result(response: httpx.Response, retries: int) -> RawResponse[Customer]:
+    if not response.is_success:
+        raise status_error(response)
+    try:
+        customer = Customer.from_json(response.json())
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise APIResponseValidationError(
+            f"HTTP {response.status_code} but the body is not a customer ({type(exc).__name__})",
+            response=response,
+            body=response.text,
+        ) from None
+    return RawResponse(response, customer, retries)
+
+
+def _connection_error(request: Request, error: Reply, retries: int) -> APIConnectionError:
+    kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+    method, _, path = request.label.partition(" ")
+    message = f"{request.label} failed: {type(error).__name__}: {error}".rstrip(": ")
+    if retries:
+        message += f" (after {retries} retries)"
+    if method == "POST":
+        message += "; the server may have acted on it"
+    return kind(message, method=method, path=path)
+
+
+def _log_reply(
+    request: Request, reply: Reply, started: float, retries: int, delay: float | None
+) -> None:
+    elapsed = (time.monotonic() - started) * 1000
+    if isinstance(reply, httpx.Response):
+        outcome = f"{reply.status_code} request_id={reply.headers.get('x-request-id')}"
+    else:
+        outcome = type(reply).__name__
+    logger.info("%s -> %s in %.1fms retries=%d", request.label, outcome, elapsed, retries)
+    if delay is not None:
+        logger.info("%s: retrying in %.2fs", request.label, delay)

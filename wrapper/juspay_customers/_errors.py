@@ -1,0 +1,165 @@
+"""The one exception hierarchy, rooted in JuspayError, with the names Juspay's SDKs use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "AuthorizationError",
+    "FieldError",
+    "InvalidRequestError",
+    "JuspayError",
+    "NotFoundError",
+    "ParameterError",
+    "RateLimitError",
+]
+
+
+class JuspayError(Exception):
+    """Base of every error this package raises."""
+
+
+class ParameterError(JuspayError, ValueError):
+    """Bad input caught before any request was sent; `field` names the culprit."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class APIConnectionError(JuspayError):
+    """No HTTP answer at all: the connection failed, was dropped, or timed out."""
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out; the server may still have acted on it."""
+
+
+class FieldError(NamedTuple):
+    """One entry of `error_info.fields`: which field the server rejected, and why."""
+
+    field_name: str
+    reason: str
+
+
+class APIStatusError(JuspayError):
+    """The server answered with an error status; the parsed Juspay error body is attached."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        user_message: str | None = None,
+        field_errors: tuple[FieldError, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id: str | None = response.headers.get("x-request-id")
+        self.body = body
+        self.error_code = error_code
+        self.error_message = error_message
+        self.user_message = user_message
+        self.field_errors = field_errors
+
+
+class InvalidRequestError(APIStatusError):
+    """400: a missing or malformed field, or a duplicate `object_reference_id`."""
+
+
+class NotFoundError(InvalidRequestError):
+    """404: no customer has this id or `object_reference_id`."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is wrong or missing."""
+
+
+class AuthorizationError(APIStatusError):
+    """403: the caller (usually its IP address) is not allowed for this merchant."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically, honouring `Retry-After`."""
+
+
+class APIError(APIStatusError):
+    """5xx or any other status the API does not document."""
+
+
+class APIResponseValidationError(APIError):
+    """A success status whose body is not the customer the spec promises."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: InvalidRequestError,
+    401: AuthenticationError,
+    403: AuthorizationError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """Build the right APIStatusError for an error response, whatever its body (or none)."""
+    from juspay_customers_client.models import Error
+
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = response.text
+    error = None
+    if isinstance(body, dict):
+        try:
+            error = Error.from_dict(body)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            error = None  # an undocumented error shape still maps to the right class
+
+    error_code = error_message = user_message = None
+    field_errors: tuple[FieldError, ...] = ()
+    if error is not None:
+        error_code = _text(error.error_code)
+        error_message = _text(error.error_message)
+        info = error.error_info
+        if info:
+            user_message = _text(info.user_message)
+            error_code = error_code or _text(info.code)
+            field_errors = tuple(FieldError(f.field_name, f.reason) for f in info.fields or ())
+
+    request_id = response.headers.get("x-request-id")
+    summary = error_message or user_message or response.reason_phrase or "error"
+    message = f"HTTP {response.status_code} {error_code or ''}: {summary}".replace(" :", ":")
+    if request_id:
+        message += f" (request_id={request_id})"
+    return _BY_STATUS.get(response.status_code, APIError)(
+        message,
+        response=response,
+        body=body,
+        error_code=error_code,
+        error_message=error_message,
+        user_message=user_message,
+        field_errors=field_errors,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,110 @@
+"""Immutable, typed views of what the server returned, keeping its exact JSON."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from attrs import field, frozen
+from juspay_customers_client.types import Unset
+
+from ._logs import mask_email, mask_mobile
+
+if TYPE_CHECKING:
+    import httpx
+    from juspay_customers_client import models
+
+T = TypeVar("T")
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Both of Juspay's forms, `2016-08-02T08:07:52+0000` and `2020-03-17T14:16:31Z`, aware."""
+    return datetime.fromisoformat(value)
+
+
+@frozen
+class ClientAuthToken:
+    """The token a client-side SDK uses to act for the customer until `expiry`."""
+
+    token: str = field(repr=False)
+    expiry: datetime
+
+
+@frozen(kw_only=True)
+class Customer:
+    """A customer as the server returned it; `to_dict()` gives back that exact JSON."""
+
+    id: str
+    object_reference_id: str
+    mobile_number: str = field(repr=lambda value: repr(mask_mobile(value)))
+    date_created: datetime
+    last_updated: datetime
+    mobile_country_code: str | None = None
+    email_address: str | None = field(default=None, repr=lambda value: repr(mask_email(value)))
+    first_name: str | None = field(default=None, repr=False)
+    last_name: str | None = field(default=None, repr=False)
+    juspay: ClientAuthToken | None = None
+    _json: Mapping[str, Any] = field(factory=dict, repr=False, eq=False, alias="json")
+
+    @classmethod
+    def from_json(cls, data: Any) -> Customer:
+        """Parse with the generated model (raises on a body that is not a customer)."""
+        from juspay_customers_client.models import Customer as Wire
+
+        wire: models.Customer = Wire.from_dict(data)
+        token = None
+        if wire.juspay:
+            expiry = parse_timestamp(wire.juspay.client_auth_token_expiry)
+            token = ClientAuthToken(wire.juspay.client_auth_token, expiry)
+        return cls(
+            id=wire.id,
+            object_reference_id=wire.object_reference_id,
+            mobile_number=wire.mobile_number,
+            date_created=parse_timestamp(wire.date_created),
+            last_updated=parse_timestamp(wire.last_updated),
+            mobile_country_code=_present(wire.mobile_country_code),
+            email_address=_present(wire.email_address),
+            first_name=_present(wire.first_name),
+            last_name=_present(wire.last_name),
+            juspay=token,
+            json=data,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A fresh copy of the JSON object the server sent, unknown fields included."""
+        return copy.deepcopy(dict(self._json))
+
+
+def _present(value: str | Unset | None) -> str | None:
+    return None if isinstance(value, Unset) else value
+
+
+@frozen(repr=False)
+class RawResponse(Generic[T]):
+    """The HTTP answer behind a call: status, headers, request id, and the parsed result."""
+
+    http_response: httpx.Response
+    _parsed: T = field(alias="parsed")
+    retries_taken: int = 0
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        request_id: str | None = self.http_response.headers.get("x-request-id")
+        return request_id
+
+    def parse(self) -> T:
+        """The typed result, as the plain call would have returned it."""
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] request_id={self.request_id!r}>"
