@@ -19,7 +19,8 @@ class CreateCustomerRequest:
         Attributes:
             object_reference_id (str): The merchant's own id for the customer, unique per merchant. Juspay's docs ask for at
                 least 8 characters; shorter values are not rejected here because the Elixir example
-                (`guest_user`) and existing integrations rely on the service accepting them.
+                (`guest_user`) and existing integrations rely on the service accepting them. It may not
+                start with a dot: `.` and `..` would vanish from the URL path of a get or update.
             mobile_number (str): Mobile number without country code or `+`.
             email_address (str | Unset):
             first_name (str | Unset): Letters, digits and `().-_` per Juspay's docs; spaces are accepted too, since real

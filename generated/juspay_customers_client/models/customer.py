@@ -32,7 +32,8 @@ class Customer:
             object_ (Literal['customer']):
             object_reference_id (str): The merchant's own id for the customer, unique per merchant. Juspay's docs ask for at
                 least 8 characters; shorter values are not rejected here because the Elixir example
-                (`guest_user`) and existing integrations rely on the service accepting them.
+                (`guest_user`) and existing integrations rely on the service accepting them. It may not
+                start with a dot: `.` and `..` would vanish from the URL path of a get or update.
             mobile_number (str):
             date_created (str): An ISO 8601 timestamp in UTC, either `2016-08-02T08:07:52+0000` (old responses) or
                 `2020-03-17T14:16:31Z` (newer docs). Parsers must accept both.

@@ -1,0 +1,87 @@
+"""Side-by-side measurement: contenders take turns, round after round, in rotating order."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Each contender's sample per round, in the order the rounds ran."""
+
+    samples: Mapping[str, list[float]]
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.samples[name])
+
+    def ratio(self, name: str, baseline: str) -> float:
+        """The median of the per-round ratios: rounds pair measurements taken moments apart."""
+        pairs = zip(self.samples[name], self.samples[baseline], strict=True)
+        return statistics.median(value / base for value, base in pairs)
+
+
+def alternate(contenders: Mapping[str, Callable[[], float]], rounds: int) -> Comparison:
+    """Run every contender once per round; the starting contender rotates between rounds.
+
+    One unrecorded warm-up run each comes first: connections, caches, lazy imports.
+    """
+    names = list(contenders)
+    for contender in contenders.values():
+        contender()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for turn in range(rounds):
+        shift = turn % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(contenders[name]())
+    return Comparison(samples)
+
+
+def seconds_per_call(call: Callable[[], object], calls: int, budget: float) -> float:
+    """Mean seconds per call over `calls` calls, or fewer if `budget` seconds run out."""
+    started = time.perf_counter()
+    deadline = started + budget
+    done = 0
+    while done < calls:
+        call()
+        done += 1
+        if time.perf_counter() > deadline:
+            break
+    return (time.perf_counter() - started) / done
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bound on a ratio: at most `limit` (times) or at least `limit` (throughput)."""
+
+    limit: float
+    at_least: bool = False
+
+    def met(self, ratio: float) -> bool:
+        return ratio >= self.limit if self.at_least else ratio <= self.limit
+
+    def __str__(self) -> str:
+        return f"{'≥' if self.at_least else '≤'} {self.limit:g}x"
+
+
+MISSED = "**missed**"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table."""
+
+    section: str
+    what: str
+    value: str
+    baseline: str = ""
+    ratio: float | None = None
+    target: Target | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None or self.ratio is None:
+            return ""
+        return "met" if self.target.met(self.ratio) else MISSED

@@ -1,0 +1,112 @@
+"""The benchmark harness at a tiny size: every piece runs and returns sane results.
+
+Nothing here asserts on timings (shared machines are noisy); `make bench` does the measuring.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks import __main__ as bench
+from benchmarks import client, server, startup
+from benchmarks._load import Load, run_load, run_python
+from benchmarks._measure import Comparison, Row, Target, alternate
+from benchmarks._report import table, write
+from benchmarks._servers import AUTHORIZATION, Server, serve
+
+
+def _sane(comparison: Comparison, names: set[str], rounds: int) -> None:
+    assert set(comparison.samples) == names
+    for samples in comparison.samples.values():
+        assert len(samples) == rounds
+        assert all(math.isfinite(value) and value > 0 for value in samples)
+
+
+def test_alternate_rotates_and_warms_up() -> None:
+    calls: list[str] = []
+
+    def contender(name: str) -> float:
+        calls.append(name)
+        return float(len(calls))
+
+    result = alternate({"a": lambda: contender("a"), "b": lambda: contender("b")}, rounds=2)
+    assert calls == ["a", "b", "a", "b", "b", "a"]  # warm-up, round 1, round 2 rotated
+    assert result.samples == {"a": [3.0, 6.0], "b": [4.0, 5.0]}
+    assert result.ratio("a", "b") == pytest.approx((3 / 4 + 6 / 5) / 2)
+
+
+def test_targets_and_table(tmp_path: Path) -> None:
+    rows = [
+        Row("s", "time", "1 ms", "httpx 1 ms", 1.2, Target(1.3)),
+        Row("s", "rate", "9 req/s", "prism 3 req/s", 3.0, Target(5.0, at_least=True)),
+        Row("s", "info", "42 MB"),
+    ]
+    assert [row.verdict for row in rows] == ["met", "**missed**", ""]
+    text = write(tmp_path / "results.md", rows, "make bench", ["a note"])
+    assert table(rows) in text
+    assert "cores (nproc)" in text
+    assert "| s | rate | 9 req/s | prism 3 req/s | 3.00x | ≥ 5x | **missed** |" in text
+
+
+def test_client_in_process() -> None:
+    results = client.in_process(rounds=2, calls=3)
+    assert set(results) == set(client.OPERATIONS)
+    for comparison in results.values():
+        _sane(comparison, {"facade", "httpx"}, 2)
+
+
+def test_client_over_loopback_sync_and_async() -> None:
+    for comparison in client.end_to_end(rounds=1, calls=2).values():
+        _sane(comparison, {"facade", "httpx", "legacy"}, 1)
+    for comparison in client.end_to_end_async(rounds=1, calls=client.ASYNC_CONCURRENCY).values():
+        _sane(comparison, {"facade", "httpx"}, 1)
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[Server]:
+    """A mock server process holding three customers."""
+    with serve("mock") as running:
+        running.seed(list(server.customers(3)))
+        yield running
+
+
+@pytest.mark.parametrize("op", server.OPERATIONS)
+def test_load_generators_measure_successes(mock: Server, op: str) -> None:
+    assert server.validates(mock)
+    load = Load(op, AUTHORIZATION, "cst_bench", id_count=3, tag=f"t{op}", connections=2, seconds=1)
+    for result in (
+        run_python(mock.base_url, replace(load, seconds=0.3)),
+        run_load(mock.base_url, load),
+    ):
+        assert result.requests > 0
+        assert result.non2xx == 0
+        assert result.errors == 0
+        assert 0 < result.p50_ms <= result.p99_ms
+
+
+def test_load_counts_failures(mock: Server) -> None:
+    load = Load("get", AUTHORIZATION, "cst_missing", connections=1, seconds=0.3)
+    result = run_python(mock.base_url, load)
+    assert result.requests > 0
+    assert result.non2xx == result.requests  # every get is a 404
+
+
+def test_scale_and_startup() -> None:
+    measured = server.scale(rounds=1, small=2, large=50, seconds=1)
+    assert measured.throughput.rps("get", "small")[0] > 0
+    assert measured.throughput.rps("get", "large")[0] > 0
+    assert measured.json_bytes > 50 * 60
+    _sane(startup.imports(rounds=1), set(startup.IMPORTS), 1)
+    launched = startup.server_start(rounds=1, with_prism=False)
+    _sane(launched, {"mock"}, 1)
+
+
+def test_quick_sizes_are_smaller() -> None:
+    full, quick = bench.Sizes(), bench.QUICK
+    assert quick.in_process_calls < full.in_process_calls
+    assert quick.large_store < full.large_store
