@@ -60,7 +60,7 @@ def table(rows: Iterable[Row]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
-        ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
+        ratio = "" if row.ratio is None else f"{row.ratio:.3f}x"
         target = "" if row.target is None else str(row.target)
         cells = (row.section, row.what, row.value, row.baseline, ratio, target, row.verdict)
         lines.append("| " + " | ".join(cells) + " |")

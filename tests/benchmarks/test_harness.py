@@ -50,7 +50,7 @@ def test_targets_and_table(tmp_path: Path) -> None:
     text = write(tmp_path / "results.md", rows, "make bench", ["a note"])
     assert table(rows) in text
     assert "cores (nproc)" in text
-    assert "| s | rate | 9 req/s | prism 3 req/s | 3.00x | ≥ 5x | **missed** |" in text
+    assert "| s | rate | 9 req/s | prism 3 req/s | 3.000x | ≥ 5x | **missed** |" in text
 
 
 def test_client_in_process() -> None:

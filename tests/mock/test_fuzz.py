@@ -26,8 +26,15 @@ values = st.one_of(
     st.lists(st.integers(), max_size=2),
 )
 fields = st.dictionaries(names, values, max_size=8)
+# "." and ".." are dot segments, not ids: URL normalisation removes them from the path
+# (RFC 3986, 5.2.4), so the request is no longer for a customer. The spec forbids them.
+customer_ids = st.text(min_size=1, max_size=140).filter(lambda text: text not in {".", ".."})
+# Derandomized: the same examples every run, so CI never goes red by the luck of the draw.
 FUZZ = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -58,7 +65,7 @@ def test_creates(fuzz_client: httpx.Client, body: dict[str, Any], as_json: bool)
 
 
 @FUZZ
-@given(customer_id=st.text(min_size=1, max_size=140), body=fields, as_json=st.booleans())
+@given(customer_id=customer_ids, body=fields, as_json=st.booleans())
 def test_updates(
     fuzz_client: httpx.Client, customer_id: str, body: dict[str, Any], as_json: bool
 ) -> None:
@@ -68,7 +75,7 @@ def test_updates(
 
 @FUZZ
 @given(
-    customer_id=st.text(min_size=1, max_size=140),
+    customer_id=customer_ids,
     query=st.dictionaries(names, st.text(max_size=10), max_size=3),
     header=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=20).map(str.strip),
 )
