@@ -17,7 +17,16 @@ from ._servers import prism_command
 
 def environment() -> list[tuple[str, str]]:
     """What the numbers depend on: date, cores, and the versions of everything measured."""
-    packages = ("httpx", "starlette", "uvicorn", "httptools", "uvloop", "requests", "jsonschema")
+    packages = (
+        "httpx",
+        "starlette",
+        "uvicorn",
+        "httptools",
+        "uvloop",
+        "requests",
+        "jsonschema_rs",
+        "orjson",
+    )
     return [
         ("date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("cores (nproc)", str(len(os.sched_getaffinity(0)))),

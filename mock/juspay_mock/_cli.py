@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from . import _uvicorn
 from ._app import create_app
 
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
@@ -41,5 +42,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     app = create_app(args.api_keys, args.merchant_id)
     print(f"juspay-mock: serving on http://{args.host}:{args.port}", flush=True)
-    # No access log: paths carry object_reference_ids, which may be e-mail addresses.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, **_uvicorn.OPTIONS)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ._responses import dumps
-from ._spec import FieldError, compile_schema, field_errors
+from ._spec import FieldError, Schema, not_unicode
 
 TOKEN_OPTION = "options.get_client_auth_token"  # noqa: S105 (a field name)
 TOKEN_LIFETIME = timedelta(minutes=15)
@@ -20,9 +21,10 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+@lru_cache(maxsize=8)  # creates and updates within one second share their stamps
 def timestamp(moment: datetime) -> str:
     """The spec's newer timestamp form, `2020-03-17T14:16:31Z`."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat()[:19] + "Z"  # `%Y-%m-%dT%H:%M:%S`, faster than strftime
 
 
 def with_token(body: bytes, moment: datetime) -> bytes:
@@ -37,7 +39,7 @@ def with_token(body: bytes, moment: datetime) -> bytes:
 class CustomerShape:
     """Which fields a customer has and which of them a request may set, per the spec."""
 
-    __slots__ = ("_defaults", "_object", "_required", "_validator", "_writable")
+    __slots__ = ("_defaults", "_object", "_required", "_schema", "_writable")
 
     def __init__(self, schema: Mapping[str, Any], writable: Collection[str]) -> None:
         properties: Mapping[str, Any] = schema["properties"]
@@ -50,7 +52,7 @@ class CustomerShape:
             for name in properties
             if name in self._writable or name in _GENERATED or name in required
         }
-        self._validator = compile_schema(schema)
+        self._schema = Schema(schema)
 
     def new(self, fields: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
         """A new customer from a create's validated fields."""
@@ -79,7 +81,8 @@ class CustomerShape:
             del customer[name]  # so that the validator reports it missing
         if "last_updated" not in given:
             customer["last_updated"] = customer["date_created"]
-        errors = [e for error in self._validator.iter_errors(customer) for e in field_errors(error)]
+        # The validator reads text only where a rule needs it: check the rest can be stored.
+        errors = self._schema.errors(customer) or not_unicode(customer)
         if errors:
             raise SeedError(errors)
         return customer

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 from starlette.types import Message, Receive, Scope, Send
 
-from ._responses import generic_error, json_response
+from ._responses import Answer, generic_error, header
+from ._spec import path_pattern
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _NULLABLE_INT = {"type": ["integer", "null"]}
 # The body of POST /_mock/faults, and the keyword arguments of MockServer.inject().
-FAULT_SCHEMA = Draft202012Validator(
+FAULT_SCHEMA = jsonschema_rs.Draft202012Validator(
     {
         "type": "object",
         "additionalProperties": False,
@@ -55,10 +55,13 @@ class Fault:
     @classmethod
     def parse(cls, given: Mapping[str, Any]) -> tuple[Fault, int]:
         """A fault and its count from control input; `ValueError` naming what is wrong."""
-        problems = [
-            f"{'.'.join(map(str, e.absolute_path)) or 'faults'}: {e.message}"
-            for e in FAULT_SCHEMA.iter_errors(given)
-        ]
+        try:
+            problems = [
+                f"{'.'.join(map(str, e.instance_path)) or 'faults'}: {e.message}"
+                for e in FAULT_SCHEMA.iter_errors(given)
+            ]
+        except UnicodeEncodeError:
+            problems = ["faults: text must be valid Unicode"]
         if problems:
             raise ValueError("; ".join(problems))
         fields = {k: v for k, v in given.items() if k != "count"}
@@ -85,10 +88,7 @@ class Faults:
     def __init__(self, path_templates: Iterable[str]) -> None:
         self._lock = threading.Lock()
         self._pending: list[list[Any]] = []  # [fault, remaining count]
-        self._templates = [
-            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(t)) + "$"), t)
-            for t in path_templates
-        ]
+        self._templates = [(path_pattern(t)[0], t) for t in path_templates]
 
     def is_empty(self) -> bool:
         return not self._pending
@@ -105,7 +105,7 @@ class Faults:
         """The fault for this request, if any (consuming one of its count)."""
         if not self._pending:  # the common case, without taking the lock
             return None
-        template = next((t for pattern, t in self._templates if pattern.match(path)), None)
+        template = next((t for pattern, t in self._templates if pattern.fullmatch(path)), None)
         if template is None:  # not an API request
             return None
         with self._lock:
@@ -122,18 +122,17 @@ class Faults:
 async def misbehave(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one request through `app` the way `fault` says."""
     if fault.status is not None:
-        await _answer_status(fault, scope, receive, send)
+        await _answer_status(fault, send)
     else:
         await _process_then_misbehave(fault, app, scope, receive, send)
 
 
-async def _answer_status(fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:
+async def _answer_status(fault: Fault, send: Send) -> None:
     assert fault.status is not None
     if fault.delay:
         await asyncio.sleep(fault.delay)
-    headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-    body = generic_error(fault.status, "injected fault")
-    await json_response(fault.status, body, headers)(scope, receive, send)
+    headers = () if fault.retry_after is None else (header("Retry-After", str(fault.retry_after)),)
+    await Answer(fault.status, generic_error(fault.status, "injected fault"), headers).send(send)
 
 
 async def _process_then_misbehave(

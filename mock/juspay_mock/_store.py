@@ -6,12 +6,11 @@ Each customer is kept as its serialised JSON body, so a get answers without re-e
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ._responses import dumps
+from ._responses import dumps, loads
 
 
 class DuplicateError(Exception):
@@ -64,7 +63,7 @@ class CustomerStore:
             body = self.get(key)
             if body is None:
                 return None
-            customer = json.loads(body)
+            customer = loads(body)
             change(customer)
             body = self._by_id[customer["id"]] = dumps(customer)
         return body

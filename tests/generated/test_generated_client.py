@@ -96,7 +96,8 @@ def test_get_sends_the_option_in_the_query_and_quotes_the_id() -> None:
     )
 
     assert isinstance(result, Customer)
-    assert result.juspay and result.juspay.client_auth_token == "tkn_2a7d6b8f1c0e4d3b9a5f"
+    assert result.juspay
+    assert result.juspay.client_auth_token == "tkn_2a7d6b8f1c0e4d3b9a5f"
     (request,) = recorder.requests
     assert request.method == "GET"
     assert request.url.raw_path == b"/customers/guest%20user%2F1?options.get_client_auth_token=true"
@@ -163,5 +164,6 @@ def test_error_round_trips_with_field_errors() -> None:
     }
     error = Error.from_dict(payload)
     assert error.to_dict() == payload
-    assert error.error_info and error.error_info.fields
+    assert error.error_info
+    assert error.error_info.fields
     assert error.error_info.fields[0].field_name == "mobile_number"

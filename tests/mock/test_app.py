@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from juspay_mock import create_app
+from juspay_mock import MockApp, create_app
+from starlette.types import Message
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
 
@@ -356,3 +358,50 @@ async def test_patterns_end_at_the_end_not_before_a_newline(
     assert response.status_code == 400
     assert list(fields_of(response)) == [field]
     assert fields_of(response)[field].startswith("must match ^")
+
+
+async def test_a_body_over_the_limit_is_413_in_the_error_shape(api: httpx.AsyncClient) -> None:
+    body = b"first_name=" + b"x" * (1 << 20)
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+
+    response = await api.post("/customers", content=body, headers=headers)
+
+    assert response.status_code == 413
+    # Python 3.13 renamed the phrase: REQUEST_ENTITY_TOO_LARGE, then CONTENT_TOO_LARGE.
+    assert response.json()["error_info"]["code"].endswith("_TOO_LARGE")
+
+
+async def test_a_client_gone_before_its_body_arrived_gets_no_answer(app: MockApp) -> None:
+    sent: list[Message] = []
+
+    async def disconnect() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    authorization = b"Basic " + base64.b64encode(f"{API_KEYS[0]}:".encode())
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/customers",
+        "query_string": b"",
+        "headers": [(b"authorization", authorization)],
+    }
+    await app(scope, disconnect, send)
+
+    assert sent == []
+
+
+@pytest.mark.parametrize("field", ["first_name", "mobile_number"])
+async def test_a_lone_surrogate_in_a_json_field_is_400_naming_it(
+    api: httpx.AsyncClient, field: str
+) -> None:
+    # "\ud800" is valid JSON but no Unicode text: it must be refused, never a 500.
+    body = json.dumps({**ELIXIR_CREATE, field: "a\ud800"})
+    headers = {"content-type": "application/json"}
+
+    response = await api.post("/customers", content=body, headers=headers)
+
+    assert response.status_code == 400
+    assert fields_of(response) == {field: "must be valid Unicode text"}

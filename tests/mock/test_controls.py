@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -155,3 +156,21 @@ async def test_controls_accept_only_post(api: httpx.AsyncClient) -> None:
 
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize(
+    ("control", "body", "message"),
+    [
+        ("seed", {"customers": [{**SEEDED, "first_name": "\ud800"}]}, "first_name: must be valid"),
+        ("faults", {"status": 503, "path": "/\ud800"}, "text must be valid Unicode"),
+    ],
+)
+async def test_a_lone_surrogate_in_control_input_is_400(
+    api: httpx.AsyncClient, control: str, body: dict[str, Any], message: str
+) -> None:
+    content = json.dumps(body)  # ASCII JSON with a "\ud800" escape, which is no text
+
+    response = await api.post(f"/_mock/{control}", content=content)
+
+    assert response.status_code == 400
+    assert message in response.json()["error_info"]["developer_message"]

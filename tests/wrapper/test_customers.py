@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
-from juspay_customers import ClientAuthToken, Customer, RawResponse, __version__
+from juspay_customers import ClientAuthToken, Customer, Juspay, RawResponse, __version__
+from juspay_mock import MockServer
 
 from tests.spec.test_spec import ELIXIR_RESPONSES
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
@@ -222,3 +224,57 @@ def test_with_options_shares_the_pool_and_changes_only_what_is_given(facade: Fac
     assert facade.sent[0].headers["x-extra"] == "1"
     patient.close()  # shared pool: closing the copy leaves the original usable
     assert juspay.customers.get("guest_user").object_reference_id == "guest_user"
+
+
+@pytest.mark.parametrize("own_pool", [True, False], ids=["own-pool", "callers-client"])
+def test_configuration_and_per_call_overrides_reach_the_wire_with_any_http_client(
+    facade: Facade, own_pool: bool
+) -> None:
+    # An own pool carries the configuration itself, a caller's client is sent it per request:
+    # either way every request shows the same headers and timeout.
+    juspay = facade.client(
+        record=not own_pool,
+        merchant_id="merchant_1",
+        api_version="2018-10-25",
+        default_headers={"x-trace": "t1"},
+        timeout=7,
+    )
+    juspay.customers.create(ELIXIR_CREATE)
+    raw = juspay.customers.with_raw_response
+    patient = juspay.with_options(timeout=60, headers={"x-extra": "1"}).customers.with_raw_response
+    sent = [
+        response.http_response.request
+        for response in (
+            raw.get("guest_user"),
+            raw.get("guest_user", headers={"x-trace": "t2", "x-call": "c1"}, timeout=9),
+            raw.update("guest_user", first_name="Jo"),
+            patient.get("guest_user"),
+        )
+    ]
+
+    token = base64.b64encode(f"{facade.server.api_key}:".encode()).decode()
+    for request in sent:
+        assert request.headers.get_list("authorization") == [f"Basic {token}"]
+        assert request.headers.get_list("user-agent") == [f"juspay-customers-python/{__version__}"]
+        assert request.headers["x-merchantid"] == "merchant_1"
+        assert request.headers["version"] == "2018-10-25"
+        assert request.headers["x-routing-id"] == "guest_user"
+    assert [r.headers.get_list("x-trace") for r in sent] == [["t1"], ["t2"], ["t1"], ["t1"]]
+    assert [r.headers.get("x-call") for r in sent] == [None, "c1", None, None]
+    assert [r.headers.get("x-extra") for r in sent] == [None, None, None, "1"]
+    assert [r.extensions["timeout"]["read"] for r in sent] == [7, 9, 7, 60]
+    assert sent[2].headers["content-type"] == "application/x-www-form-urlencoded"
+
+
+def test_a_callers_http_client_keeps_its_own_headers_but_not_its_timeout(
+    juspay_mock: MockServer,
+) -> None:
+    with httpx.Client(headers={"x-app": "shop"}, timeout=1) as http:
+        with Juspay(juspay_mock.api_key, base_url=juspay_mock.base_url, http_client=http) as j:
+            raw = j.customers.with_raw_response.create(ELIXIR_CREATE)
+        assert not http.is_closed  # the caller's to close
+
+    request = raw.http_response.request
+    assert request.headers["x-app"] == "shop"
+    assert request.headers["user-agent"] == f"juspay-customers-python/{__version__}"
+    assert request.extensions["timeout"] == httpx.Timeout(30.0, connect=5.0).as_dict()

@@ -27,6 +27,7 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
     customers: AsyncCustomers
 
     def _bind(self) -> None:
+        super()._bind()
         self.customers = CustomersResource(self)
 
     async def _run_raw(self, flow: Flow) -> RawResponse[Customer]:

@@ -14,6 +14,7 @@ from ._options import (
     NOT_GIVEN,
     ClientOptions,
     NotGiven,
+    RequestOptions,
     TimeoutTypes,
     resolve_options,
 )
@@ -56,8 +57,11 @@ class BaseClient(Generic[HttpT]):
             default_headers=default_headers,
         )
         self._owns_http = http_client is None
+        # What the pool sends on every request by itself: our own pool is configured once;
+        # a caller's client knows nothing of these options, so its requests carry them all.
+        self._pool_options: ClientOptions | None = self._options if self._owns_http else None
         self._http: HttpT = http_client or self._http_class(
-            timeout=self._options.timeout, follow_redirects=False
+            headers=self._options.headers, timeout=self._options.timeout, follow_redirects=False
         )
         self._bind()
 
@@ -98,15 +102,20 @@ class BaseClient(Generic[HttpT]):
         return clone
 
     def _bind(self) -> None:
-        """Attach the resources to this client (again, after a copy)."""
+        """Derive this client's per-call state (again, after a copy): its request options
+        here, its resources in the subclasses."""
+        self._request_options = self._options.for_pool(self._pool_options)
 
     def _call_options(
         self,
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         headers: Mapping[str, str] | None,
-    ) -> ClientOptions:
-        return self._options.replace(timeout=timeout, max_retries=max_retries, headers=headers)
+    ) -> RequestOptions:
+        options = self._options.replace(timeout=timeout, max_retries=max_retries, headers=headers)
+        if options is self._options:
+            return self._request_options  # no overrides: worked out once, in _bind
+        return options.for_pool(self._pool_options)
 
     def __repr__(self) -> str:
         return (

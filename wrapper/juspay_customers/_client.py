@@ -26,6 +26,7 @@ class Juspay(BaseClient[httpx.Client]):
     customers: SyncCustomers
 
     def _bind(self) -> None:
+        super()._bind()
         self.customers = CustomersResource(self)
 
     def _run_raw(self, flow: Flow) -> RawResponse[Customer]:

@@ -14,13 +14,13 @@ import random
 import time
 from collections.abc import Generator, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final, TypeAlias, TypedDict
+from typing import Any, Final, TypeAlias
 
 import httpx
 from attrs import frozen
 from juspay_customers_client.api.customers import create_customer, get_customer, update_customer
 from juspay_customers_client.models import CreateCustomerRequest
-from juspay_customers_client.types import UNSET, Unset
+from juspay_customers_client.types import Unset
 
 from . import _params
 from ._errors import (
@@ -31,7 +31,7 @@ from ._errors import (
 )
 from ._logs import describe, logger, mask
 from ._models import Customer, RawResponse
-from ._options import ClientOptions
+from ._options import RequestOptions
 
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
@@ -42,10 +42,18 @@ RETRYABLE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.Rem
 
 @frozen
 class Request:
-    """One HTTP request: keyword arguments for httpx, and a masked label for logs."""
+    """One HTTP request: keyword arguments for httpx, and what its log label shows."""
 
     kwargs: dict[str, Any]
-    label: str
+    customer_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`GET /customers/<id>`, personal data masked: built only for logs and errors."""
+        method = self.kwargs["method"].upper()
+        if self.customer_id is None:
+            return f"{method} /customers"
+        return f"{method} /customers/{mask(self.customer_id)}"
 
 
 Reply: TypeAlias = httpx.Response | httpx.RequestError | None
@@ -65,32 +73,28 @@ def advance(flow: Flow, reply: Reply) -> Step | RawResponse[Customer]:
 # --- the three operations: validate eagerly (before any I/O), then return the flow ---
 
 
-def create(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+def create(options: RequestOptions, given: Mapping[str, object]) -> Flow:
     body = _params.create_request(given)
     return _create_flow(options, body)
 
 
-def get(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+def get(options: RequestOptions, given: Mapping[str, object]) -> Flow:
     customer_id, with_token = _params.get_request(given)
     return _simple_flow(options, _get_request(options, customer_id, with_token))
 
 
-def update(options: ClientOptions, given: Mapping[str, object]) -> Flow:
+def update(options: RequestOptions, given: Mapping[str, object]) -> Flow:
     customer_id, body = _params.update_request(given)
-    kwargs = update_customer._get_kwargs(
-        customer_id, body=body, x_routing_id=customer_id, **_headers(options)
-    )
-    request = _request(options, kwargs, f"POST /customers/{mask(customer_id)}")
+    kwargs = update_customer._get_kwargs(customer_id, body=body, x_routing_id=customer_id)
+    request = _request(options, kwargs, customer_id)
     _log_fields(request, kwargs["data"])
     return _simple_flow(options, request)
 
 
-def _create_flow(options: ClientOptions, body: CreateCustomerRequest) -> Flow:
+def _create_flow(options: RequestOptions, body: CreateCustomerRequest) -> Flow:
     """Create, and if a retry meets `unique`, return what the earlier attempt created."""
-    kwargs = create_customer._get_kwargs(
-        body=body, x_routing_id=body.object_reference_id, **_headers(options)
-    )
-    request = _request(options, kwargs, "POST /customers")
+    kwargs = create_customer._get_kwargs(body=body, x_routing_id=body.object_reference_id)
+    request = _request(options, kwargs)
     _log_fields(request, kwargs["data"])
     response, retries = yield from _send(options, request)
     if retries and response.status_code == 400:
@@ -110,7 +114,7 @@ def _create_flow(options: ClientOptions, body: CreateCustomerRequest) -> Flow:
     return _result(response, retries)
 
 
-def _simple_flow(options: ClientOptions, request: Request) -> Flow:
+def _simple_flow(options: RequestOptions, request: Request) -> Flow:
     response, retries = yield from _send(options, request)
     return _result(response, retries)
 
@@ -123,34 +127,26 @@ def _holds(customer: Customer, sent: Mapping[str, object]) -> bool:
 # --- requests ---
 
 
-class _HeaderArgs(TypedDict):
-    x_merchantid: str | Unset
-    version: str | Unset
-
-
-def _headers(options: ClientOptions) -> _HeaderArgs:
-    """The generated functions' header parameters, from the client's configuration."""
-    return {"x_merchantid": options.merchant_id or UNSET, "version": options.api_version or UNSET}
-
-
-def _get_request(options: ClientOptions, customer_id: str, with_token: bool | Unset) -> Request:
+def _get_request(options: RequestOptions, customer_id: str, with_token: bool | Unset) -> Request:
     kwargs = get_customer._get_kwargs(
-        customer_id,
-        options_get_client_auth_token=with_token,
-        x_routing_id=customer_id,
-        **_headers(options),
+        customer_id, options_get_client_auth_token=with_token, x_routing_id=customer_id
     )
-    return _request(options, kwargs, f"GET /customers/{mask(customer_id)}")
+    return _request(options, kwargs, customer_id)
 
 
-def _request(options: ClientOptions, kwargs: dict[str, Any], label: str) -> Request:
-    """Complete the generated request: absolute URL, auth and default headers, timeout."""
+def _request(
+    options: RequestOptions, kwargs: dict[str, Any], customer_id: str | None = None
+) -> Request:
+    """Complete the generated request with what the httpx client does not add by itself."""
+    # Absolute: cheaper for httpx than joining onto a base_url, and right for any client.
     kwargs["url"] = options.base_url + kwargs["url"]
     if not kwargs.get("params", True):
         del kwargs["params"]  # an empty query would make httpx parse the URL a second time
-    kwargs["headers"] = {**options.headers, **kwargs["headers"]}
-    kwargs["timeout"] = options.timeout
-    return Request(kwargs, label)
+    if options.headers:
+        kwargs["headers"] = {**options.headers, **kwargs["headers"]}
+    if options.timeout is not None:
+        kwargs["timeout"] = options.timeout
+    return Request(kwargs, customer_id)
 
 
 def _log_fields(request: Request, fields: Mapping[str, object]) -> None:
@@ -162,7 +158,7 @@ def _log_fields(request: Request, fields: Mapping[str, object]) -> None:
 
 
 def _send(
-    options: ClientOptions, request: Request
+    options: RequestOptions, request: Request
 ) -> Generator[Step, Reply, tuple[httpx.Response, int]]:
     """Send with retries; the final response and how many retries it took."""
     retries = 0

@@ -23,6 +23,9 @@ BASE_URLS: Final[Mapping[str, str]] = {
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2
 USER_AGENT: Final = f"juspay-customers-python/{__version__}"
+# The spec's header parameters that come from the client's configuration, not the call.
+MERCHANT_HEADER: Final = "x-merchantid"
+VERSION_HEADER: Final = "version"
 
 
 class NotGiven:
@@ -47,14 +50,35 @@ class ClientOptions:
     timeout: httpx.Timeout = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     default_headers: tuple[tuple[str, str], ...] = ()
-    # Authorization, User-Agent and the defaults, built once: every request sends them.
+    # Authorization, User-Agent, the defaults, merchant and version, built once: every
+    # request sends them.
     headers: Mapping[str, str] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         token = base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
         headers = {"User-Agent": USER_AGENT, **dict(self.default_headers)}
         headers["Authorization"] = f"Basic {token}"
+        if self.merchant_id:
+            headers[MERCHANT_HEADER] = self.merchant_id
+        if self.api_version:
+            headers[VERSION_HEADER] = self.api_version
         object.__setattr__(self, "headers", headers)
+
+    def for_pool(self, pool: ClientOptions | None) -> RequestOptions:
+        """What each request must carry itself, when its httpx client was configured with
+        `pool`'s headers and timeout (None: a caller's httpx client, configured with none)."""
+        if pool is None:
+            return RequestOptions(self.base_url, self.max_retries, self.headers, self.timeout)
+        return RequestOptions(
+            self.base_url,
+            self.max_retries,
+            {
+                name: value
+                for name, value in self.headers.items()
+                if pool.headers.get(name) != value
+            },
+            None if self.timeout == pool.timeout else self.timeout,
+        )
 
     def replace(
         self,
@@ -72,6 +96,20 @@ class ClientOptions:
             max_retries=self.max_retries if max_retries is None else check_retries(max_retries),
             default_headers=(*self.default_headers, *check_headers(headers or {})),
         )
+
+
+@frozen
+class RequestOptions:
+    """One call's settings, less what its pooled httpx client already applies to every request.
+
+    A client's own pool is configured once with its options, so a plain call adds no headers
+    and no timeout (httpx would merge them anew on every request); per-call overrides do.
+    """
+
+    base_url: str
+    max_retries: int
+    headers: Mapping[str, str] = field(repr=False)  # with Authorization, for a caller's client
+    timeout: httpx.Timeout | None  # None: the pool's own (not "no limit")
 
 
 def resolve_options(

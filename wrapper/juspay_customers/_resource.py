@@ -10,12 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Generic, Protocol, TypeVar, cast
 
 from . import _core
-from ._options import NOT_GIVEN, ClientOptions, NotGiven, TimeoutTypes
+from ._options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
 from ._params import Params, collect
 
 R = TypeVar("R", covariant=True)
 RawR = TypeVar("RawR", covariant=True)
-_Plan = Callable[[ClientOptions, Mapping[str, object]], _core.Flow]
+_Plan = Callable[[RequestOptions, Mapping[str, object]], _core.Flow]
 
 
 class Executor(Protocol[R, RawR]):
@@ -26,7 +26,7 @@ class Executor(Protocol[R, RawR]):
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         headers: Mapping[str, str] | None,
-    ) -> ClientOptions: ...
+    ) -> RequestOptions: ...
 
     def _run(self, flow: _core.Flow) -> R: ...
 
