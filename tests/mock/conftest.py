@@ -16,20 +16,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from juspay_mock import MockApp, MockServer, create_app
 
-from tests.conftest import SPEC_PATH
+from tests.conftest import spec_document as _spec
 from tests.spec.test_spec import resolve, validator_for
 
 API_KEYS = ("key_a", "key_b")
 # Statuses the spec does not list that the mock may still answer, always in the Error shape.
 UNDOCUMENTED = {405, 413, 415}
-
-
-@cache
-def _spec() -> dict[str, Any]:
-    import yaml
-
-    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return document
 
 
 # The Elixir page's create example, as the spec quotes it.

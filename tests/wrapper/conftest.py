@@ -15,15 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from juspay_customers import AsyncJuspay, Juspay, _core
 from juspay_customers._resource import CustomersResource
 from juspay_mock import MockServer
 
-from tests.conftest import SPEC_PATH
+from tests.conftest import spec_document
 
 # The Elixir page's create example, as the spec records it.
-SPEC_EXAMPLES = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))["components"]["examples"]
+SPEC_EXAMPLES = spec_document()["components"]["examples"]
 ELIXIR_CREATE: dict[str, str] = SPEC_EXAMPLES["CreateCustomerRequest"]["value"]
 
 

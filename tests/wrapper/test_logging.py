@@ -10,7 +10,9 @@ import sys
 from typing import Any
 
 import pytest
+from juspay_customers import _core
 from juspay_customers._logs import mask
+from juspay_customers._options import ClientOptions
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
 
@@ -54,6 +56,21 @@ def assert_no_secrets(text: str, api_key: str) -> None:
 )
 def test_mask(value: str, masked: str) -> None:
     assert mask(value) == masked
+
+
+def test_a_request_repr_shows_only_its_masked_label() -> None:
+    # A caller's httpx client: every request carries Authorization itself.
+    key = "sk_secret_never_shown"
+    options = ClientOptions(api_key=key, environment="sandbox", base_url="http://x").for_pool(None)
+    created = next(_core.create(options, ELIXIR_CREATE))
+    fetched = next(_core.get(options, {"customer_id": "customer@mail.com"}))
+
+    assert isinstance(created, _core.Request)
+    assert isinstance(fetched, _core.Request)
+    assert "Authorization" in created.kwargs["headers"]
+    assert repr(created) == "<Request POST /customers>"
+    assert repr(fetched) == "<Request GET /customers/c***@mail.com>"
+    assert_no_secrets(repr(created) + repr(fetched), key)
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -40,12 +40,16 @@ MAX_RETRY_AFTER: Final = 60.0
 RETRYABLE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
-@frozen
+@frozen(repr=False)
 class Request:
     """One HTTP request: keyword arguments for httpx, and what its log label shows."""
 
     kwargs: dict[str, Any]
     customer_id: str | None = None
+
+    def __repr__(self) -> str:
+        # The label only: the headers may hold Authorization, the id and form personal data.
+        return f"<Request {self.label}>"
 
     @property
     def label(self) -> str:
