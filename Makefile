@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 SPEC := openapi/juspay-customers.yaml
 GEN_CONFIG := generator-config.yml
 GEN_PKG := generated/juspay_customers_client
-HAND_WRITTEN := wrapper mock tests benchmarks
+HAND_WRITTEN := wrapper mock contract tests benchmarks
 
 .DEFAULT_GOAL := help
 .PHONY: help install tools generate check-generated lint test demo
@@ -55,7 +55,7 @@ check-generated: $(VENV)/.tools
 lint: $(VENV)/.installed
 	ruff check $(HAND_WRITTEN)
 	ruff format --check $(HAND_WRITTEN)
-	mypy wrapper mock
+	mypy wrapper mock contract
 	openapi-spec-validator $(SPEC)
 
 test: lint check-generated
@@ -67,29 +67,56 @@ demo: $(VENV)/.installed
 
 # --- Mock server (mock/juspay_mock): serve on 127.0.0.1 until Ctrl-C.
 .PHONY: mock
+# The key goes through the environment: `ps` shows a command line to every user.
+mock: export JUSPAY_MOCK_API_KEYS := $(or $(API_KEY),test_key)
 mock: $(VENV)/.installed
-	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080) --api-key '$(or $(API_KEY),test_key)'
+	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080)
 
-# --- Contract suite: schemathesis with schemathesis.toml and our checks (tests/contract/hooks.py).
-.PHONY: contract contract-deep
+# --- Contract suite: `juspay-contract` (contract/juspay_contract), schemathesis with our checks.
+.PHONY: contract contract-deep contract-prism
 CONTRACT_DEEP_EXAMPLES ?= 500
+REPORT_DIR ?= reports/contract
 
-# Any server: make contract URL=http://127.0.0.1:8080 API_KEY=key [EXAMPLES=n]. The JUnit
-# report goes to reports/contract-junit.xml. Recipes are silent so the key is never echoed.
+# Any server: make contract URL=http://127.0.0.1:8080 API_KEY=key [EXAMPLES=n] [REPORT_DIR=dir]
+# [CONTRACT_ARGS="--fail-on-uncovered ..."]; JUSPAY_API_KEY in the environment does for API_KEY.
+# The key reaches juspay-contract through its environment only: no recipe line or argument
+# holds it, and recipes are silent. Writes coverage.md and junit.xml to REPORT_DIR.
+contract: export JUSPAY_API_KEY := $(or $(API_KEY),$(JUSPAY_API_KEY))
 contract: $(VENV)/.installed
-	@test -n "$(URL)" && test -n "$(API_KEY)" || \
+	@test -n "$(URL)" && test -n "$$JUSPAY_API_KEY" || \
 		{ echo "usage: make contract URL=http://host:port API_KEY=key [EXAMPLES=n]" >&2; exit 2; }
-	@schemathesis run $(SPEC) --url '$(URL)' --auth '$(API_KEY):' \
-		$(if $(EXAMPLES),--max-examples $(EXAMPLES))
+	@juspay-contract run --url '$(URL)' --report-dir '$(REPORT_DIR)' \
+		$(if $(EXAMPLES),--max-examples $(EXAMPLES)) $(CONTRACT_ARGS)
 
 # With URL and API_KEY: the CLI against that server. Without: the pytest suite (the bundled
-# mock in process and over loopback, and the broken variants it must catch).
+# mock over loopback, the CLI's verdicts, and the broken variants it must catch).
 contract-deep: $(VENV)/.installed
 ifdef URL
 	@$(MAKE) --no-print-directory contract EXAMPLES=$(CONTRACT_DEEP_EXAMPLES)
 else
 	CONTRACT_MAX_EXAMPLES=$(CONTRACT_DEEP_EXAMPLES) $(PY) -m pytest tests/contract
 endif
+
+# A worked example on a mock nobody here wrote (not part of `make test`): Stoplight Prism
+# serving the spec (from npm, into the ignored benchmarks/.cache/ as for make bench) and
+# juspay-contract against it, report in reports/prism/. Prism fails the suite (README, Contract
+# tests): the target fails if the verdict is anything but findings (exit 1).
+PRISM_PORT ?= 4010
+contract-prism: export JUSPAY_API_KEY := prism-accepts-any-key
+contract-prism: $(VENV)/.installed
+	@[ "$$($(PRISM) --version 2>/dev/null)" = "$(PRISM_VERSION)" ] || npm install \
+		--prefix benchmarks/.cache --no-audit --no-fund --loglevel=error \
+		@stoplight/prism-cli@$(PRISM_VERSION)
+	@mkdir -p reports/prism && \
+	$(PRISM) mock $(SPEC) --host 127.0.0.1 --port $(PRISM_PORT) >reports/prism/prism.log 2>&1 & \
+	prism=$$!; trap 'kill $$prism' EXIT; \
+	for i in $$(seq 120); do $(PY) -c 'import socket, sys; \
+		sys.exit(socket.socket().connect_ex(("127.0.0.1", $(PRISM_PORT))))' && break; \
+		sleep 0.5; done; \
+	juspay-contract run --url http://127.0.0.1:$(PRISM_PORT) --report-dir reports/prism \
+		$(if $(EXAMPLES),--max-examples $(EXAMPLES)); status=$$?; \
+	[ $$status -eq 1 ] || { echo "contract-prism: expected findings (exit 1), not exit $$status" >&2; \
+		exit 1; }
 
 # --- Benchmarks (benchmarks/, not part of `make test`): ratios against baselines measured
 # side by side, printed and written to benchmarks/results.md. Installs wrk (apt, as root) and

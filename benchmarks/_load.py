@@ -7,13 +7,14 @@ import json
 import multiprocessing
 import os
 import random
+import secrets
 import shutil
 import statistics
 import subprocess
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ class Load:
     authorization: str
     customer_id: str = "none"
     id_count: int = 1  # > 1: each get or update picks customer_id + a random 8-digit suffix
-    tag: str = "bench"  # prefix of created object_reference_ids
+    tag: str = "bench"  # prefix of created object_reference_ids (each run adds its own part)
     connections: int = 16
     seconds: float = 3.0
 
@@ -60,7 +61,14 @@ def run_load(base_url: str, load: Load) -> LoadResult:
     return run_wrk(base_url, load) if generator() == "wrk" else run_python(base_url, load)
 
 
+def _fresh(load: Load) -> Load:
+    """`load` with a tag no other run has: a server keeps every customer a create load makes,
+    so a second run of the same load would otherwise be answered 400 `unique` throughout."""
+    return replace(load, tag=f"{load.tag}_{secrets.token_hex(8)}")
+
+
 def run_wrk(base_url: str, load: Load) -> LoadResult:
+    load = _fresh(load)
     threads = max(1, min(load.connections, (os.cpu_count() or 2) // 2))
     command = [
         "wrk",
@@ -99,6 +107,7 @@ def request_for(load: Load, worker: int, n: int) -> tuple[str, str, str | None]:
 
 def run_python(base_url: str, load: Load) -> LoadResult:
     """The fallback generator: worker processes, each with threads on keep-alive connections."""
+    load = _fresh(load)
     processes = max(1, min(load.connections, os.cpu_count() or 1))
     shares = [
         load.connections // processes + (i < load.connections % processes) for i in range(processes)

@@ -1,11 +1,44 @@
 """A stateful mock of Juspay's Customers API, driven by the OpenAPI document.
 
 `create_app()` gives the ASGI app; `MockServer` runs it on a free loopback port for tests.
+
+Everything here needs the `mock` extra (`pip install "juspay-customers[mock]"`). The names load
+on first use, so the package itself imports without it: the pytest plugin and `juspay-mock`
+can then say which extra is missing instead of failing on an import.
 """
 
-from ._app import MockApp, create_app
-from ._control import Control
-from ._server import MockServer
-from ._spec import load_spec, spec_path
+from __future__ import annotations
 
-__all__ = ["Control", "MockApp", "MockServer", "create_app", "load_spec", "spec_path"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import MockApp, create_app
+    from ._control import Control
+    from ._limits import Limits
+    from ._server import MockServer
+    from ._spec import load_spec, spec_path
+
+_LAZY = {
+    "Control": "._control",
+    "Limits": "._limits",
+    "MockApp": "._app",
+    "MockServer": "._server",
+    "create_app": "._app",
+    "load_spec": "._spec",
+    "spec_path": "._spec",
+}
+
+__all__ = ["Control", "Limits", "MockApp", "MockServer", "create_app", "load_spec", "spec_path"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

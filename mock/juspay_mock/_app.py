@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from ._asgi import parse_json, repeated_keys
 from ._control import Control
 from ._faults import misbehave
 from ._operations import MAX_BODY_BYTES, Operations
@@ -28,7 +28,10 @@ def _control_routes(control: Control) -> list[Route]:
         return Response(status_code=204)
 
     async def seed(request: Request) -> Response:
-        document = await _control_json(request)
+        document = await _control_json(request, "seed")
+        unknown = document.keys() - {"customers", "api_key"}
+        if unknown:
+            raise HTTPException(400, f"seed: unexpected {_names(unknown)}; give customers, api_key")
         customers = document.get("customers")
         if not isinstance(customers, list) or not all(isinstance(c, dict) for c in customers):
             raise HTTPException(400, "seed: customers must be a list of objects")
@@ -39,7 +42,7 @@ def _control_routes(control: Control) -> list[Route]:
         return Response(status_code=204)
 
     async def faults(request: Request) -> Response:
-        _control_call(control.inject, **await _control_json(request))
+        _control_call(control.inject, **await _control_json(request, "faults"))
         return Response(status_code=204)
 
     return [
@@ -48,14 +51,27 @@ def _control_routes(control: Control) -> list[Route]:
     ]
 
 
-async def _control_json(request: Request) -> dict[str, Any]:
+async def _control_json(request: Request, control: str) -> dict[str, Any]:
+    """The body as a JSON object; 400 if it is none, or gives any name twice in one object."""
     try:
-        document = json.loads(await request.body() or b"{}")
-    except ValueError:
-        document = None
+        raw = await request.body()
+    except ClientDisconnect:  # no one to answer: this answer goes nowhere, quietly
+        raise HTTPException(400, f"{control}: the client left before its body arrived") from None
+    try:
+        document = parse_json(raw or b"{}")
+    except ValueError as error:
+        raise HTTPException(400, f"{control}: the body must be a JSON object ({error})") from None
     if not isinstance(document, dict):
-        raise HTTPException(400, "the body must be a JSON object")
+        raise HTTPException(400, f"{control}: the body must be a JSON object")
+    repeated = repeated_keys(document)
+    if repeated:
+        twice = "; ".join(f"{control}: {place} is given more than once" for place in repeated)
+        raise HTTPException(400, twice)
     return document
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(sorted(map(repr, names)))
 
 
 def _control_call(action: Callable[..., None], *args: Any, **kwargs: Any) -> None:
@@ -110,7 +126,11 @@ class MockApp(Starlette):
 def create_app(
     api_keys: Iterable[str], merchant_id: str | None = None, spec: Mapping[str, Any] | None = None
 ) -> MockApp:
-    """The mock as an ASGI app accepting `api_keys`, serving the spec (default: shipped copy)."""
+    """The mock as an ASGI app accepting `api_keys`, serving the spec (default: shipped copy).
+
+    `ValueError` for an empty API key, one containing `:` (Basic auth could not carry it), or
+    a `merchant_id` no header can carry.
+    """
     compiled = compile_spec(load_spec() if spec is None else spec)
     control = Control(compiled, api_keys, merchant_id)
     return MockApp(control, Operations(control, compiled))

@@ -1,27 +1,79 @@
-"""`juspay-mock`: serve the mock from the command line (`make mock`)."""
+"""`juspay-mock`: serve the mock from the command line (`make mock`).
+
+Every error is one line on stderr and exit status 2: a bad argument, an empty API key, a port
+that cannot be listened on, or a missing `mock` extra. The extra's modules are imported in
+`main()` only, so an install without it can still say what to install. The address is
+printed once the server accepts requests, with the port it really got (`--port 0`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-import uvicorn
-
-from . import _uvicorn
-from ._app import create_app
+from ._limits import MAX_TIMEOUT, Limits
 
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
+EXTRA = 'pip install "juspay-customers[mock]"'
+USAGE_ERROR = 2
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """argparse with each error on one line; the usage is one `--help` away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _whole(text: str) -> int:
+    """A decimal whole number; -1 for anything else."""
+    try:
+        return int(text) if text.isascii() and text.isdigit() else -1
+    except ValueError:  # over 4,300 digits
+        return -1
+
+
+def _port(text: str) -> int:
+    port = _whole(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def _count(text: str) -> int:
+    count = _whole(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return count
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:  # NaN too
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}"
+        )
+    return seconds
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = Limits()
+    parser = _Parser(
         prog="juspay-mock", description="Serve a stateful mock of Juspay's Customers API."
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=_port, default=8080, help="port; 0 picks a free one (default: %(default)s)"
+    )
     parser.add_argument(
         "--api-key",
         dest="api_keys",
@@ -31,15 +83,94 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"an accepted API key; repeat for several (also: {ENV_KEYS}, comma-separated)",
     )
     parser.add_argument("--merchant-id", help="refuse requests whose x-merchantid differs")
+    limits = parser.add_argument_group("limits per connection (README: The mock server)")
+    limits.add_argument(
+        "--max-header-size",
+        type=_count,
+        default=defaults.max_header_size,
+        metavar="BYTES",
+        help="a request line and headers over this get 431 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=defaults.request_timeout,
+        metavar="SECONDS",
+        help="a request not fully arrived by then gets 408 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=defaults.keep_alive_timeout,
+        metavar="SECONDS",
+        help="an idle connection is closed after this (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=_count,
+        default=defaults.max_connections,
+        metavar="N",
+        help="requests on connections beyond these get 503 (default: %(default)s)",
+    )
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, checked: one line on stderr and `SystemExit(2)` if it is wrong."""
+    parser = _parser()
     args = parser.parse_args(argv)
-    args.api_keys += [key.strip() for key in os.environ.get(ENV_KEYS, "").split(",") if key.strip()]
+    if "" in args.api_keys:
+        parser.error("argument --api-key: an API key cannot be empty")
+    given = os.environ.get(ENV_KEYS, "")
+    if given:
+        from_env = [key.strip() for key in given.split(",")]
+        if "" in from_env:
+            parser.error(
+                f"{ENV_KEYS} item {from_env.index('') + 1} is empty; separate keys with single"
+                " commas"
+            )
+        args.api_keys += from_env
     if not args.api_keys:
         parser.error(f"give at least one --api-key (or set {ENV_KEYS})")
+    args.limits = Limits(
+        max_header_size=args.max_header_size,
+        request_timeout=args.request_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        max_connections=args.max_connections,
+    )
     return args
 
 
+def _fail(message: str) -> NoReturn:
+    print(f"juspay-mock: error: {message}", file=sys.stderr)
+    raise SystemExit(USAGE_ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        from . import _uvicorn
+        from ._app import create_app
+    except ImportError as error:
+        _fail(f"the mock needs its extra: {EXTRA} ({error.name or error} is missing)")
     args = parse_args(argv)
-    app = create_app(args.api_keys, args.merchant_id)
-    print(f"juspay-mock: serving on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, **_uvicorn.OPTIONS)
+    try:
+        app = create_app(args.api_keys, args.merchant_id)
+    except ValueError as error:
+        _fail(str(error).removeprefix("juspay_mock: "))
+    try:
+        sock = _uvicorn.bind(args.host, args.port)
+    except OSError as error:
+        _fail(f"cannot listen on {args.host} port {args.port}: {error.strerror or error}")
+    host, port = sock.getsockname()[:2]
+    url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def announce() -> None:
+        print(f"juspay-mock: serving on {url}", flush=True)
+
+    server = _uvicorn.Server(_uvicorn.config(app, args.limits), on_started=announce)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        pass
+    finally:
+        sock.close()

@@ -14,6 +14,7 @@ from ._spec import FieldError, Schema, not_unicode
 TOKEN_OPTION = "options.get_client_auth_token"  # noqa: S105 (a field name)
 TOKEN_LIFETIME = timedelta(minutes=15)
 _GENERATED = ("id", "object", "date_created", "last_updated")
+_UNDECLARED = "is not a field of the spec's Customer"
 
 
 def now() -> datetime:
@@ -39,7 +40,7 @@ def with_token(body: bytes, moment: datetime) -> bytes:
 class CustomerShape:
     """Which fields a customer has and which of them a request may set, per the spec."""
 
-    __slots__ = ("_defaults", "_object", "_required", "_schema", "_writable")
+    __slots__ = ("_defaults", "_not_stored", "_object", "_required", "_schema", "_writable")
 
     def __init__(self, schema: Mapping[str, Any], writable: Collection[str]) -> None:
         properties: Mapping[str, Any] = schema["properties"]
@@ -52,6 +53,11 @@ class CustomerShape:
             for name in properties
             if name in self._writable or name in _GENERATED or name in required
         }
+        # Declared, but made per request rather than stored: the `juspay` client auth token.
+        self._not_stored = dict.fromkeys(
+            properties.keys() - self._defaults.keys(),
+            f"is not stored: it is added per request by {TOKEN_OPTION}",
+        )
         self._schema = Schema(schema)
 
     def new(self, fields: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
@@ -68,24 +74,49 @@ class CustomerShape:
         return customer
 
     def update(self, customer: dict[str, Any], fields: Mapping[str, Any], moment: datetime) -> None:
-        """Apply an update's fields; `last_updated` moves forward even within one second."""
+        """Apply an update's fields; `last_updated` becomes `moment` (whole seconds).
+
+        Never ahead of the clock, and never earlier than before: updates within one second
+        share their stamp, as whole-second stamps do, and a later stored stamp (seeded, or set
+        by a concurrent update) is kept.
+        """
         customer.update((k, v) for k, v in fields.items() if k in self._writable)
-        previous = datetime.fromisoformat(customer["last_updated"])
-        customer["last_updated"] = timestamp(max(moment, previous + timedelta(seconds=1)))
+        if moment > datetime.fromisoformat(customer["last_updated"]):
+            customer["last_updated"] = timestamp(moment)
 
     def seeded(self, given: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
-        """A customer from a seed: generated fields filled in, then checked against the spec."""
+        """A customer from a seed: generated fields filled in, then checked against the spec.
+
+        `SeedError` names every field the spec's `Customer` does not have (the mock answers
+        only what the spec declares), every rule a field breaks, and timestamps that match the
+        spec's pattern but are no real moment (`2016-13-45T25:00:00Z`).
+        """
+        errors = [
+            FieldError(str(name), self._not_stored.get(name, _UNDECLARED))
+            for name in given
+            if name not in self._defaults
+        ]
         customer = self.new({}, moment)
-        customer.update((k, v) for k, v in given.items() if k != "juspay")
+        customer.update((k, v) for k, v in given.items() if k in self._defaults)
         for name in self._required & self._writable - given.keys():
             del customer[name]  # so that the validator reports it missing
         if "last_updated" not in given:
             customer["last_updated"] = customer["date_created"]
         # The validator reads text only where a rule needs it: check the rest can be stored.
-        errors = self._schema.errors(customer) or not_unicode(customer)
+        errors += self._schema.errors(customer) or not_unicode(customer) or _unreal_times(customer)
         if errors:
             raise SeedError(errors)
         return customer
+
+
+def _unreal_times(customer: Mapping[str, Any]) -> list[FieldError]:
+    errors = []
+    for name in ("date_created", "last_updated"):
+        try:
+            datetime.fromisoformat(customer[name])
+        except ValueError:
+            errors.append(FieldError(name, "must be a real date and time"))
+    return errors
 
 
 class SeedError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from ._spec import path_pattern
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+MAX_DELAY = 60  # seconds: a held answer outlasts any client timeout a test sets
+MAX_RETRY_AFTER = 86_400  # seconds: a day, Retry-After's useful range for a client's retry policy
+MAX_COUNT = 1_000_000
 _NULLABLE_INT = {"type": ["integer", "null"]}
 # The body of POST /_mock/faults, and the keyword arguments of MockServer.inject().
 FAULT_SCHEMA = jsonschema_rs.Draft202012Validator(
@@ -23,16 +27,17 @@ FAULT_SCHEMA = jsonschema_rs.Draft202012Validator(
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "count": {"type": "integer", "minimum": 1},
+            "count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
             "status": {**_NULLABLE_INT, "minimum": 400, "maximum": 599},
-            "retry_after": {**_NULLABLE_INT, "minimum": 0},
-            "delay": {"type": ["number", "null"], "minimum": 0},
+            "retry_after": {**_NULLABLE_INT, "minimum": 0, "maximum": MAX_RETRY_AFTER},
+            "delay": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_DELAY},
             "drop_after_write": {"type": "boolean"},
             "method": {"type": ["string", "null"], "minLength": 1},
             "path": {"type": ["string", "null"], "pattern": "^/"},
         },
     }
 )
+_WHOLE = ("count", "status", "retry_after")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,18 @@ class Fault:
 
     @classmethod
     def parse(cls, given: Mapping[str, Any]) -> tuple[Fault, int]:
-        """A fault and its count from control input; `ValueError` naming what is wrong."""
+        """A fault and its count from control input; `ValueError` naming what is wrong.
+
+        `delay` is at most `MAX_DELAY` seconds, `retry_after` at most `MAX_RETRY_AFTER`, `count`
+        at most `MAX_COUNT`; NaN and infinities are refused.
+        """
+        problems = [
+            f"{name}: must be a finite number, not {value!r}"
+            for name, value in given.items()
+            if isinstance(value, float) and not math.isfinite(value)
+        ]
+        if problems:  # the validator would read NaN and infinities as null
+            raise ValueError("; ".join(problems))
         try:
             problems = [
                 f"{'.'.join(map(str, e.instance_path)) or 'faults'}: {e.message}"
@@ -62,9 +78,15 @@ class Fault:
             ]
         except UnicodeEncodeError:
             problems = ["faults: text must be valid Unicode"]
+        except ValueError as error:  # nested past the validator's limit, or not JSON data
+            problems = [f"faults: {error}"]
         if problems:
             raise ValueError("; ".join(problems))
-        fields = {k: v for k, v in given.items() if k != "count"}
+        # JSON's 2.0 is an integer to the schema; headers and counters want 2.
+        fields: dict[str, Any] = {
+            k: int(v) if k in _WHOLE and v is not None else v for k, v in given.items()
+        }
+        count = fields.pop("count", 1)
         fault = cls(**fields)
         if fault.status is not None and fault.drop_after_write:
             raise ValueError("faults: status and drop_after_write exclude each other")
@@ -72,7 +94,7 @@ class Fault:
             raise ValueError("faults: give a status, a delay or drop_after_write")
         if fault.method is not None:
             fault = cls(**{**fields, "method": fault.method.upper()})
-        return fault, given.get("count", 1)
+        return fault, count
 
     def matches(self, method: str, path: str, template: str) -> bool:
         return (self.method is None or self.method == method) and (
@@ -122,15 +144,16 @@ class Faults:
 async def misbehave(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one request through `app` the way `fault` says."""
     if fault.status is not None:
-        await _answer_status(fault, send)
+        await _answer_status(fault, receive, send)
     else:
         await _process_then_misbehave(fault, app, scope, receive, send)
 
 
-async def _answer_status(fault: Fault, send: Send) -> None:
+async def _answer_status(fault: Fault, receive: Receive, send: Send) -> None:
     assert fault.status is not None
-    if fault.delay:
-        await asyncio.sleep(fault.delay)
+    if fault.delay and not await _held(fault.delay, send):
+        await _until_disconnected(receive)
+        return
     headers = () if fault.retry_after is None else (header("Retry-After", str(fault.retry_after)),)
     await Answer(fault.status, generic_error(fault.status, "injected fault"), headers).send(send)
 
@@ -139,39 +162,57 @@ async def _process_then_misbehave(
     fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send
 ) -> None:
     """Run the request for real, then delay the answer or drop the connection instead."""
-    dropped = stopping = False
+    hung_up = False
 
     async def faulty_send(message: Message) -> None:
-        nonlocal dropped, stopping
-        if dropped:
+        nonlocal hung_up
+        if hung_up:
             return
         if message["type"] == "http.response.start":
-            dropped = fault.drop_after_write
-            if fault.delay:
-                try:
-                    await asyncio.sleep(fault.delay)
-                except asyncio.CancelledError:  # the server is stopping: hang up, quietly
-                    dropped = stopping = True
-            if dropped:
-                _close_connection(send, abort=stopping)
+            if fault.delay and not await _held(fault.delay, send):
+                hung_up = True
+                return
+            if fault.drop_after_write:
+                _close_connection(send, abort=False)
+                hung_up = True
                 return
         await send(message)
 
     await app(scope, receive, faulty_send)
-    if dropped and not stopping:
-        # Wait until the server sees the connection gone, so it does not answer 500 for us.
-        while (await receive())["type"] != "http.disconnect":
-            pass
+    if hung_up:
+        await _until_disconnected(receive)
+
+
+async def _held(delay: float, send: Send) -> bool:
+    """Wait `delay` seconds; False if the server began stopping meanwhile and hung up."""
+    try:
+        await asyncio.sleep(delay)
+    except asyncio.CancelledError:
+        if _transport(send) is None:  # in process, there is no connection to hang up
+            raise
+        _close_connection(send, abort=True)
+        return False
+    return True
+
+
+async def _until_disconnected(receive: Receive) -> None:
+    """Wait until the server sees the connection gone, so it does not answer 500 for us."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _transport(send: Send) -> Any:
+    """The server's transport behind `send`, if any (uvicorn's `send` is a bound method of an
+    object holding `transport`; ASGI itself has no way to close a connection unanswered)."""
+    return getattr(getattr(send, "__self__", None), "transport", None)
 
 
 def _close_connection(send: Send, abort: bool) -> None:
     """Close the client's connection without a response (`abort`: at once, and mute it).
 
-    ASGI has no message for this, so reach the server's transport through its `send`
-    (uvicorn's is a bound method of an object holding `transport`). In process (httpx's
-    ASGITransport, Starlette's TestClient) there is no connection: raise instead.
+    In process (httpx's ASGITransport, Starlette's TestClient) there is no connection: raise.
     """
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    transport = _transport(send)
     if transport is None:
         raise ConnectionResetError("juspay_mock: connection dropped after the write (injected)")
     if abort:

@@ -6,7 +6,6 @@ bytes; everything it can know in advance (routes, validators, header names) is b
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -18,8 +17,10 @@ from ._asgi import (
     BodyTooLarge,
     Disconnected,
     RawHeaders,
+    RepeatedKeys,
     first_values,
     form_pairs,
+    parse_json,
     read_body,
 )
 from ._control import Control
@@ -121,12 +122,15 @@ def _form_pairs(raw: bytes) -> list[tuple[str, str]]:
 
 
 def _json_pairs(raw: bytes) -> Iterable[tuple[str, Any]]:
+    """A JSON object's name/value pairs, a repeated name twice (as a form would give it)."""
     try:
-        document = json.loads(raw)
-    except ValueError:
-        document = None
+        document = parse_json(raw)
+    except ValueError as error:
+        raise Invalid([FieldError("body", f"must be a JSON object ({error})")]) from None
     if not isinstance(document, dict):
         raise Invalid([FieldError("body", "must be a JSON object")])
+    if isinstance(document, RepeatedKeys):
+        return [*document.items(), *((name, document[name]) for name in document.repeated)]
     return document.items()
 
 
@@ -186,19 +190,12 @@ class PathEndpoint:
 
     def _authenticate(self, headers: Mapping[bytes, bytes]) -> str | Answer:
         """The request's API key, or the 401 to answer when it has no valid one."""
-        authorization = headers.get(b"authorization")
         control = self._control
-        api_key = control.api_key(
-            None if authorization is None else authorization.decode("latin-1")
-        )
+        api_key = control.api_key(headers.get(b"authorization"))
         if api_key is None:
             return Answer(401, control.errors.access_denied, (WWW_AUTHENTICATE,))
-        merchant = headers.get(b"x-merchantid")
-        if (
-            control.merchant_id is not None
-            and merchant is not None
-            and merchant.decode("latin-1") != control.merchant_id
-        ):
+        merchant, expected = headers.get(b"x-merchantid"), control.merchant_header
+        if merchant is not None and expected is not None and merchant != expected:
             detail = "x-merchantid is not the merchant of this API key."
             return Answer(401, control.errors.access_denied_because(detail), (WWW_AUTHENTICATE,))
         return api_key

@@ -71,6 +71,14 @@ def json_response(
     return Response(content, status_code=status, headers=extra, media_type="application/json")
 
 
+def printable(text: str) -> str:
+    """`text` as UTF-8 can carry it: lone surrogates (from a `\\ud800` in JSON input) escaped.
+
+    Error messages name what a client sent; no client input may make an answer unencodable.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def generic_error(status: int, detail: str) -> bytes:
     """An error body for statuses the spec gives no example of (405, 415, faults…)."""
     phrase = HTTPStatus(status).phrase
@@ -82,7 +90,7 @@ def generic_error(status: int, detail: str) -> bytes:
             "error_message": phrase,
             "error_info": {
                 "user_message": phrase,
-                "developer_message": detail,
+                "developer_message": printable(detail),
                 "code": slug.upper(),
                 "category": "USER_ERROR" if status < 500 else "SERVER_ERROR",
             },
@@ -108,7 +116,9 @@ class ErrorBodies:
 
     def invalid(self, errors: Iterable[FieldError]) -> bytes:
         """The `InvalidInput` example, naming each offending field and its reason."""
-        unique = list(dict.fromkeys(errors))
+        unique = [
+            FieldError(printable(e.field_name), printable(e.reason)) for e in dict.fromkeys(errors)
+        ]
         names = ", ".join(dict.fromkeys(error.field_name for error in unique))
         return dumps(
             {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,26 +12,31 @@ import uvicorn
 
 from . import _uvicorn
 from ._app import create_app
+from ._limits import Limits
 
 if TYPE_CHECKING:
     from juspay_customers import Juspay
 
 STARTUP_TIMEOUT = 10.0
-# Requests held by a `delay` fault must not keep a stopping server alive for long.
-SHUTDOWN_GRACE = 1
 
 
 class MockServer:
-    """A running mock for tests: `with MockServer(api_keys=["k"]) as server: ...`."""
+    """A running mock for tests: `with MockServer(api_keys=["k"]) as server: ...`.
+
+    `ValueError` at construction for an empty API key or a merchant id no header can carry;
+    `limits` bound what each connection may take (default `Limits()`, README "The mock server").
+    """
 
     def __init__(
         self,
         api_keys: Sequence[str] = ("test_key",),
         merchant_id: str | None = None,
         host: str = "127.0.0.1",
+        limits: Limits | None = None,
     ) -> None:
         self.app = create_app(api_keys, merchant_id)
         self.host = host
+        self.limits = Limits() if limits is None else limits
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
@@ -41,7 +45,8 @@ class MockServer:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("MockServer is not running; use it in a `with` block")
-        return f"http://{self.host}:{self._port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return f"http://{host}:{self._port}"
 
     @property
     def api_key(self) -> str:
@@ -52,15 +57,9 @@ class MockServer:
         """Bind a free port and serve until `stop()`; returns once requests are accepted."""
         if self._server is not None:
             raise RuntimeError("MockServer is already running")
-        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that name it, and
-        # without it every response waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind((self.host, 0))
+        sock = _uvicorn.bind(self.host, 0)
         self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, lifespan="off", timeout_graceful_shutdown=SHUTDOWN_GRACE, **_uvicorn.OPTIONS
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(_uvicorn.config(self.app, self.limits))
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="juspay-mock", daemon=True
         )

@@ -92,9 +92,11 @@ class Schema:
         try:
             if self._validator.is_valid(instance):  # the usual case, and the cheapest check
                 return []
+            return [self._field_error(error) for error in self._validator.iter_errors(instance)]
         except UnicodeEncodeError:  # a lone surrogate ("\\ud800" in JSON) is no UTF-8 text
             return not_unicode(instance) or [FieldError("body", "must be valid Unicode text")]
-        return [self._field_error(error) for error in self._validator.iter_errors(instance)]
+        except ValueError as error:  # jsonschema-rs: nested past its limit, or not JSON data
+            return [FieldError("body", f"cannot be validated: {error}")]
 
     def _field_error(self, error: jsonschema_rs.ValidationError) -> FieldError:
         kind, expected = error.kind.name, error.kind.value
@@ -138,7 +140,7 @@ def not_unicode(instance: Any) -> list[FieldError]:
 def _encodable(value: Any) -> bool:
     try:
         json.dumps(value, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
+    except (UnicodeEncodeError, RecursionError):
         return False
     return True
 

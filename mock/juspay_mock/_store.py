@@ -14,7 +14,14 @@ from ._responses import dumps, loads
 
 
 class DuplicateError(Exception):
-    """A customer with this `object_reference_id` (or id) is already stored."""
+    """A customer's id or `object_reference_id` is taken: stored already, or earlier in its batch.
+
+    `index` is the customer's place in the batch, `field` and `value` what is taken.
+    """
+
+    def __init__(self, index: int, field: str, value: str, in_batch: bool) -> None:
+        super().__init__(f"{field} {value}")
+        self.index, self.field, self.value, self.in_batch = index, field, value, in_batch
 
 
 class CustomerStore:
@@ -45,11 +52,12 @@ class CustomerStore:
         with self._lock:
             new_ids: set[str] = set()
             new_references: set[str] = set()
-            for customer_id, reference, _ in bodies:
+            for index, (customer_id, reference, _) in enumerate(bodies):
                 if customer_id in self._by_id or customer_id in new_ids:
-                    raise DuplicateError(customer_id)
+                    raise DuplicateError(index, "id", customer_id, customer_id in new_ids)
                 if reference in self._id_by_reference or reference in new_references:
-                    raise DuplicateError(reference)
+                    in_batch = reference in new_references
+                    raise DuplicateError(index, "object_reference_id", reference, in_batch)
                 new_ids.add(customer_id)
                 new_references.add(reference)
             for customer_id, reference, body in bodies:

@@ -1,8 +1,9 @@
 """pytest fixtures for merchants' tests: a running mock and a facade client for it.
 
 Registered through the `pytest11` entry point, so installing `juspay-customers[mock]` is all
-a test suite needs. The mock is imported lazily: the plugin loads in every pytest run of an
-environment with the package, with or without the `mock` extra.
+a test suite needs. The mock is imported lazily: the plugin loads, quietly, in every pytest run
+of an environment with the package, with or without the `mock` extra; without it, a test that
+asks for these fixtures fails at set-up with one line naming the extra (`MISSING_EXTRA`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,28 @@ if TYPE_CHECKING:
     from juspay_mock import MockServer
 
 
+MISSING_EXTRA = (
+    'juspay_mock fixtures need the mock extra: pip install "juspay-customers[mock]" '
+    "(No module named {module!r})"
+)
+_OWN_PACKAGES = frozenset({"juspay_mock", "juspay_customers", "juspay_customers_client"})
+
+
 @pytest.fixture(scope="session")
 def juspay_mock_server() -> Iterator[MockServer]:
-    """One mock server for the whole session (state is reset per test by `juspay_mock`)."""
-    from juspay_mock import MockServer
+    """One mock server for the whole session (state is reset per test by `juspay_mock`).
+
+    Fails the requesting test with `MISSING_EXTRA` when a dependency of the `mock` extra
+    cannot be imported.
+    """
+    try:
+        from juspay_mock import MockServer
+    except ModuleNotFoundError as error:
+        module = error.name or ""
+        if module.partition(".")[0] in _OWN_PACKAGES:
+            raise  # a broken installation of this package, not a missing extra
+        # from None: the import's own traceback would bury the one line that says what to do
+        raise pytest.fail.Exception(MISSING_EXTRA.format(module=module), pytrace=False) from None
 
     with MockServer(api_keys=["test_key"]) as server:
         yield server

@@ -6,8 +6,12 @@ hook), so no test can pass on an answer the spec does not allow.
 
 from __future__ import annotations
 
+import json
 import re
+import socket
+import weakref
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -20,8 +24,9 @@ from tests.conftest import spec_document as _spec
 from tests.spec.test_spec import resolve, validator_for
 
 API_KEYS = ("key_a", "key_b")
-# Statuses the spec does not list that the mock may still answer, always in the Error shape.
-UNDOCUMENTED = {405, 413, 415}
+# Statuses the spec does not list that the mock may still answer, always in the Error shape:
+# a wrong method or media type, and the limits of README "The mock server".
+UNDOCUMENTED = {405, 408, 413, 415, 431, 503}
 
 
 # The Elixir page's create example, as the spec quotes it.
@@ -111,3 +116,81 @@ def live(server: MockServer) -> Iterator[httpx.Client]:
     hooks = {"response": [_check]}
     with httpx.Client(base_url=server.base_url, auth=(API_KEYS[0], ""), event_hooks=hooks) as c:
         yield c
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """One HTTP/1.1 response as it came off the wire."""
+
+    status: int
+    headers: dict[str, str]  # lower-case names; a repeated header's last value
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def assert_error_shape(response: RawResponse) -> None:
+    """Fail unless `response` is JSON in the spec's `Error` shape, naming what went wrong."""
+    assert response.headers["content-type"].startswith("application/json"), response
+    body = response.json()
+    _validator("#/components/schemas/Error").validate(body)
+    assert body["error_info"]["code"], body
+
+
+# Bytes read past the end of a response: a pipelined answer may arrive in the same segment.
+_unread: weakref.WeakKeyDictionary[socket.socket, bytes] = weakref.WeakKeyDictionary()
+
+
+def read_response(sock: socket.socket, head: bool = False) -> RawResponse | None:
+    """The next final (non-1xx) response on `sock`; None if the server closed without one.
+
+    `head`: the answer is to a HEAD request, so it has no body whatever its Content-Length.
+    What is read past this response is kept for the next call on the same socket.
+    """
+    buffer = _unread.pop(sock, b"")
+    while True:
+        while b"\r\n\r\n" not in buffer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return None
+            buffer += chunk
+        response_head, _, buffer = buffer.partition(b"\r\n\r\n")
+        status_line, *lines = response_head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ")[1])
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if 100 <= status < 200:
+            continue
+        length = 0 if head or status in {204, 304} else int(headers.get("content-length", "0"))
+        while len(buffer) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return None
+            buffer += chunk
+        _unread[sock] = buffer[length:]
+        return RawResponse(status, headers, buffer[:length])
+
+
+def exchange(address: tuple[str, int], request: bytes, timeout: float = 10) -> RawResponse | None:
+    """Send `request` as raw bytes on a new connection and read the answer to it."""
+    with socket.create_connection(address, timeout=timeout) as sock:
+        sock.sendall(request)
+        return read_response(sock)
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server has closed `sock` (reading waits up to the socket's timeout)."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def server_address(server: MockServer) -> tuple[str, int]:
+    host, _, port = server.base_url.removeprefix("http://").rpartition(":")
+    return host, int(port)

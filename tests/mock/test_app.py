@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from juspay_mock import MockApp, create_app
+from juspay_mock import MockApp, MockServer, create_app
 from starlette.types import Message
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
+
+JSON = "application/json"
 
 
 def fields_of(response: Any) -> dict[str, str]:
@@ -54,9 +57,7 @@ async def test_optional_fields_never_sent_come_back_null(api: httpx.AsyncClient)
     assert customer["first_name"] is None
 
 
-async def test_update_persists_and_moves_last_updated_but_not_date_created(
-    api: httpx.AsyncClient,
-) -> None:
+async def test_update_persists_and_keeps_date_created(api: httpx.AsyncClient) -> None:
     created = (await api.post("/customers", data=ELIXIR_CREATE)).json()
 
     updated = (await api.post(f"/customers/{created['id']}", data={"first_name": "Jo"})).json()
@@ -67,8 +68,44 @@ async def test_update_persists_and_moves_last_updated_but_not_date_created(
     assert again["mobile_number"] == "9988776688"
     assert (await api.get("/customers/guest_user")).json() == again
     assert again["date_created"] == updated["date_created"] == created["date_created"]
-    assert parse(created["last_updated"]) < parse(updated["last_updated"])
-    assert parse(updated["last_updated"]) < parse(again["last_updated"])
+    assert created["last_updated"] <= updated["last_updated"] <= again["last_updated"]
+
+
+async def test_last_updated_never_runs_ahead_of_the_clock(api: httpx.AsyncClient) -> None:
+    """issue 8 case 19: 30 sequential updates put `last_updated` 30 s in the future."""
+    await api.post("/customers", data=ELIXIR_CREATE)
+    started = datetime.now(UTC)
+    stamps = []
+    for index in range(30):
+        response = await api.post("/customers/guest_user", data={"first_name": f"n{index}"})
+        stamp = parse(response.json()["last_updated"])
+        assert stamp <= datetime.now(UTC)
+        stamps.append(stamp)
+
+    elapsed = datetime.now(UTC) - started
+    assert stamps == sorted(stamps)
+    # Whole-second stamps: updates within one second share theirs.
+    assert len(set(stamps)) <= elapsed.total_seconds() + 2
+
+
+async def test_an_update_never_moves_last_updated_back(api: httpx.AsyncClient) -> None:
+    """issue 8 case 19: a stored stamp later than the clock (seeded) is kept, an earlier one not."""
+    base = {**ELIXIR_CREATE, "id": "cst_1"}
+    future = {**base, "last_updated": "2999-01-01T00:00:00Z"}
+    past = {
+        **base,
+        "id": "cst_2",
+        "object_reference_id": "past_1",
+        "last_updated": "2016-08-02T08:07:52+0000",
+    }
+    await api.post("/_mock/seed", json={"customers": [future, past]})
+
+    kept = (await api.post("/customers/cst_1", data={"first_name": "Jo"})).json()
+    moved = (await api.post("/customers/cst_2", data={"first_name": "Jo"})).json()
+
+    assert kept["last_updated"] == "2999-01-01T00:00:00Z"
+    assert parse(moved["last_updated"]) <= datetime.now(UTC)
+    assert parse(moved["last_updated"]) > datetime.now(UTC) - timedelta(minutes=1)
 
 
 async def test_update_cannot_change_the_reference_and_ignores_echoed_ids(
@@ -405,3 +442,117 @@ async def test_a_lone_surrogate_in_a_json_field_is_400_naming_it(
 
     assert response.status_code == 400
     assert fields_of(response) == {field: "must be valid Unicode text"}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [b"Basic \xff\xfe", b"\xff\xfe", b"Basic " + base64.b64encode(b"\xff\xfe:"), b"basic \x00"],
+    ids=["not-latin-1-base64", "no-scheme", "key-not-utf8", "nul"],
+)
+async def test_any_authorization_bytes_are_401_not_500(
+    api: httpx.AsyncClient, authorization: bytes
+) -> None:
+    """issue 8 case 16: `Authorization: Basic \\xff\\xfe` was answered 500."""
+    api.auth = None  # type: ignore[assignment]
+
+    response = await api.get("/customers/guest_user", headers={"authorization": authorization})
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "access_denied"
+
+
+@pytest.mark.parametrize("name", ["content-type", "x-merchantid", "version", "x-routing-id"])
+async def test_any_bytes_in_other_headers_never_500(api: httpx.AsyncClient, name: str) -> None:
+    """issue 8 case 16, its kind: no header's bytes make the mock fail."""
+    headers = {name: b"\xff\xfe\x80 \x00\xe9"}
+
+    response = await api.post("/customers", data=ELIXIR_CREATE, headers=headers)
+
+    assert response.status_code in {200, 400, 401, 415}
+
+
+async def test_a_configured_merchant_id_compares_the_header_bytes() -> None:
+    async with in_process(create_app(["k"], merchant_id="m1"), "k") as client:
+        response = await client.get("/customers/x", headers={"x-merchantid": b"m1\xff"})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000,
+        b'{"first_name":' * 50_000,
+        b'{"first_name": ' + b"[" * 400 + b"]" * 400 + b"}",
+    ],
+    ids=["100k-brackets", "50k-objects", "400-deep-value"],
+)
+async def test_deeply_nested_json_is_400_not_500(api: httpx.AsyncClient, body: bytes) -> None:
+    """issue 8 case 17: a JSON body of 100,000 `[` was a RecursionError, answered 500."""
+    headers = {"content-type": "application/json"}
+
+    response = await api.post("/customers", content=body, headers=headers)
+
+    assert response.status_code == 400
+    assert set(fields_of(response)) == {"body"}
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"first_name": NaN}', b'{"first_name": Infinity}', b'{"first_name": 1e400}']
+)
+async def test_json_that_is_not_rfc_8259_is_400(api: httpx.AsyncClient, body: bytes) -> None:
+    response = await api.post("/customers", content=body, headers={"content-type": JSON})
+
+    assert response.status_code == 400
+    assert set(fields_of(response)) == {"body"}
+
+
+async def test_a_declared_field_given_twice_in_json_is_refused_as_in_a_form(
+    api: httpx.AsyncClient,
+) -> None:
+    """issue 8 case 22: JSON kept the last of a repeated key silently; forms answered 400."""
+    body = b'{"object_reference_id": "a_1", "object_reference_id": "a_2", "mobile_number": "12345"}'
+
+    response = await api.post("/customers", content=body, headers={"content-type": JSON})
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"object_reference_id": "is given more than once"}
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "form"])
+async def test_an_undeclared_field_given_twice_is_ignored_like_any_undeclared_one(
+    api: httpx.AsyncClient, as_json: bool
+) -> None:
+    if as_json:
+        body = b'{"object_reference_id": "a_1", "mobile_number": "9988776655", "x": 1, "x": 2}'
+        media = JSON
+    else:
+        body = b"object_reference_id=a_1&mobile_number=9988776655&x=1&x=2"
+        media = "application/x-www-form-urlencoded"
+
+    response = await api.post("/customers", content=body, headers={"content-type": media})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ([""], "api_keys[0] is empty"),
+        (["k", ""], "api_keys[1] is empty"),
+        (["a:b"], "api_keys[0] contains ':'"),
+        (["\ud800"], "api_keys[0] is not valid Unicode"),
+    ],
+)
+def test_empty_or_unusable_api_keys_are_refused(keys: list[str], message: str) -> None:
+    """issue 8 case 20: an empty key was accepted, so `Basic Og==` authenticated."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        create_app(keys)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        MockServer(api_keys=keys)
+
+
+@pytest.mark.parametrize("merchant_id", ["", " m1", "märchant", "m\n1"])
+def test_a_merchant_id_no_header_can_carry_is_refused(merchant_id: str) -> None:
+    with pytest.raises(ValueError, match="merchant_id"):
+        create_app(["k"], merchant_id=merchant_id)

@@ -67,7 +67,16 @@ async def test_a_seeded_customer_updates_and_blocks_a_duplicate_create(
             "customers[0]: object_reference_id: is required",
         ),
         ("seed", {"customers": [{**SEEDED, "id": "x"}]}, "customers[0]: id: must match ^cst_"),
-        ("seed", {"customers": [SEEDED, SEEDED]}, "is already stored"),
+        (
+            "seed",
+            {"customers": [SEEDED, {**SEEDED, "id": "cst_other"}]},
+            "customers[1]: object_reference_id guest_user is given twice in this batch",
+        ),
+        (
+            "seed",
+            {"customers": [SEEDED, {**SEEDED, "object_reference_id": "other"}]},
+            "customers[1]: id cst_om2l6ctlptxwxuzj is given twice in this batch",
+        ),
         (
             "seed",
             {"customers": [SEEDED], "api_key": "nope"},
@@ -174,3 +183,152 @@ async def test_a_lone_surrogate_in_control_input_is_400(
 
     assert response.status_code == 400
     assert message in response.json()["error_info"]["developer_message"]
+
+
+async def test_seed_refuses_fields_the_spec_does_not_declare(api: httpx.AsyncClient) -> None:
+    """issue 8 case 22: seed accepted undeclared fields, and the mock then answered them."""
+    customer = {**SEEDED, "loyalty_tier": "gold", "juspay": {"client_auth_token": "tkn_1"}}
+
+    response = await api.post("/_mock/seed", json={"customers": [customer]})
+
+    message = response.json()["error_info"]["developer_message"]
+    assert response.status_code == 400
+    assert "customers[0]: " in message
+    assert "loyalty_tier: is not a field of the spec's Customer" in message
+    assert "juspay: is not stored: it is added per request" in message
+    assert (await api.get("/customers/guest_user")).status_code == 404
+
+
+async def test_seeding_a_stored_reference_says_it_is_already_stored(
+    api: httpx.AsyncClient,
+) -> None:
+    """issue 8 case 22: "already stored" only for customers stored before this batch."""
+    await api.post("/_mock/seed", json={"customers": [SEEDED]})
+    again = {**SEEDED, "id": "cst_other"}
+
+    response = await api.post(
+        "/_mock/seed",
+        json={"customers": [{**again, "id": "cst_b", "object_reference_id": "b"}, again]},
+    )
+
+    message = response.json()["error_info"]["developer_message"]
+    assert message == "seed: customers[1]: object_reference_id guest_user is already stored"
+    assert (await api.get("/customers/b")).status_code == 404  # all or none
+
+
+@pytest.mark.parametrize(
+    ("control", "body", "message"),
+    [
+        ("seed", '{"customers": [], "customers": []}', "seed: customers is given more than once"),
+        (
+            "seed",
+            '{"customers": [{"object_reference_id": "a", "mobile_number": "12345",'
+            ' "first_name": "A", "first_name": "B"}]}',
+            "seed: customers[0].first_name is given more than once",
+        ),
+        ("faults", '{"status": 503, "status": 429}', "faults: status is given more than once"),
+    ],
+)
+async def test_a_name_given_twice_in_a_control_body_is_refused(
+    api: httpx.AsyncClient, control: str, body: str, message: str
+) -> None:
+    """issue 8 case 22: one rule for repeated keys, in control calls as in API bodies."""
+    response = await api.post(f"/_mock/{control}", content=body)
+
+    assert response.status_code == 400
+    assert response.json()["error_info"]["developer_message"] == message
+
+
+@pytest.mark.parametrize(
+    ("control", "body"),
+    [
+        ("seed", b"[" * 100_000),
+        ("faults", b'{"delay":' * 50_000),
+        ("seed", b'{"customers": [{"first_name": ' + b"[" * 400 + b"]" * 400 + b"}]}"),
+        ("faults", b'{"method": ' + b"[" * 400 + b"]" * 400 + b"}"),
+    ],
+    ids=["seed-100k", "faults-50k", "seed-deep-field", "faults-deep-field"],
+)
+async def test_deeply_nested_control_json_is_400_not_500(
+    api: httpx.AsyncClient, control: str, body: bytes
+) -> None:
+    """issue 8 case 17, in the control endpoints."""
+    response = await api.post(f"/_mock/{control}", content=body)
+
+    assert response.status_code == 400
+    assert response.json()["error_info"]["developer_message"].startswith(control)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"customers": [], "extra": 1}', "seed: unexpected 'extra'"),
+        (
+            b'{"customers": [{**}]}'.replace(
+                b"{**}", json.dumps({**SEEDED, "date_created": "2016-13-45T25:00:00Z"}).encode()
+            ),
+            "customers[0]: date_created: must be a real date and time",
+        ),
+        (b'{"customers": [3]}', "customers must be a list of objects"),
+    ],
+)
+async def test_seed_bodies_are_checked_with_clear_messages(
+    api: httpx.AsyncClient, body: bytes, message: str
+) -> None:
+    response = await api.post("/_mock/seed", content=body)
+
+    assert response.status_code == 400
+    assert message in response.json()["error_info"]["developer_message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"delay": 1e308}', "delay: 1e+308 is greater than the maximum of 60"),
+        (b'{"delay": 1e400}', "1e400 is too large a number"),
+        (b'{"delay": NaN}', "NaN is not JSON"),
+        (b'{"delay": -Infinity}', "-Infinity is not JSON"),
+        (b'{"delay": -0.5}', "delay: -0.5 is less than the minimum of 0"),
+        (
+            b'{"status": 503, "retry_after": 86401}',
+            "retry_after: 86401 is greater than the maximum",
+        ),
+        (b'{"status": 503, "count": 1e9}', "count: 1000000000.0 is greater than the maximum"),
+    ],
+)
+async def test_fault_delays_and_numbers_are_bounded(
+    api: httpx.AsyncClient, body: bytes, message: str
+) -> None:
+    """issue 8 case 21: `{"delay": 1e308}` held a request forever."""
+    response = await api.post("/_mock/faults", content=body)
+
+    assert response.status_code == 400
+    assert message in response.json()["error_info"]["developer_message"]
+
+
+@pytest.mark.parametrize("delay", [float("nan"), float("inf"), -1.0, 61.0])
+def test_inject_refuses_delays_out_of_range(app: MockApp, delay: float) -> None:
+    """issue 8 case 21, through the Python API (where NaN and infinities exist)."""
+    with pytest.raises(ValueError, match="delay"):
+        app.control.inject(delay=delay)
+
+
+async def test_whole_numbers_written_as_floats_work_as_whole_numbers(
+    api: httpx.AsyncClient,
+) -> None:
+    await api.post("/_mock/faults", json={"status": 503.0, "retry_after": 2.0, "count": 2.0})
+
+    answers = [await api.get("/customers/x") for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [503, 503, 404]
+    assert answers[0].headers["retry-after"] == "2"
+
+
+@pytest.mark.parametrize("body", [b'{"self": 1}', b'{"status": 503, "": 1}'])
+async def test_any_name_in_a_fault_body_is_checked_by_the_schema(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await api.post("/_mock/faults", content=body)
+
+    assert response.status_code == 400
+    assert "was unexpected" in response.json()["error_info"]["developer_message"]

@@ -4,15 +4,23 @@
 on one private event loop, so each HTTP test body covers both clients. Every request the
 client puts on the wire is recorded (an httpx event hook), so tests can assert what was
 sent, and that nothing was.
+
+`wire` stands in for the network where a test needs answers no real server gives (odd
+bodies, lost answers): an httpx transport that puts each request through h11, as a real
+connection would, records it, and answers it from a script.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Iterator
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import h11
 import httpx
 import pytest
 from juspay_customers import AsyncJuspay, Juspay, _core
@@ -24,6 +32,7 @@ from tests.conftest import spec_document
 # The Elixir page's create example, as the spec records it.
 SPEC_EXAMPLES = spec_document()["components"]["examples"]
 ELIXIR_CREATE: dict[str, str] = SPEC_EXAMPLES["CreateCustomerRequest"]["value"]
+CUSTOMER: dict[str, str] = SPEC_EXAMPLES["CreatedCustomer"]["value"]
 
 
 class Blocking:
@@ -115,3 +124,135 @@ def facade(request: pytest.FixtureRequest, juspay_mock: MockServer) -> Iterator[
 def juspay(facade: Facade) -> Any:
     """A recording client (sync or async) for the reset mock, default options."""
     return facade.client()
+
+
+Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+class Wire:
+    """The network as an httpx transport: each request is serialised by h11 (so a value
+    that cannot travel fails here as on a real connection), recorded in `sent`, and
+    answered by the next scripted answer (an exception is raised, as a transport would),
+    then by `default` (the spec's example customer unless set)."""
+
+    def __init__(self) -> None:
+        self.sent: list[httpx.Request] = []
+        self.script: list[Answer] = []
+        self.default: Answer = lambda request: httpx.Response(200, json=CUSTOMER)
+        self.transport = httpx.MockTransport(self._handle)
+
+    def answer(self, *answers: Answer) -> None:
+        self.script.extend(answers)
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        on_the_wire(request)
+        self.sent.append(request)
+        answer = self.script.pop(0) if self.script else self.default
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, httpx.Response):
+            return answer
+        return answer(request)
+
+    def lines(self) -> list[str]:
+        """`METHOD raw-path` of each request sent, as its request line carried it."""
+        return [f"{r.method} {r.url.raw_path.decode('ascii')}" for r in self.sent]
+
+
+def on_the_wire(request: httpx.Request) -> bytes:
+    """The request head as httpcore's h11 connection would send it; raises if it cannot."""
+    connection = h11.Connection(h11.CLIENT)
+    headers: Iterable[tuple[bytes, bytes]] = request.headers.raw
+    return (
+        connection.send(
+            h11.Request(method=request.method, target=request.url.raw_path, headers=list(headers))
+        )
+        or b""
+    )
+
+
+class WireFacade:
+    """Makes clients (sync or async) whose only network is `wire`."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.wire = Wire()
+        self._loop = asyncio.new_event_loop() if kind == "async" else None
+        self._closers: list[Callable[[], Any]] = []
+
+    def client(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("api_key", "key")
+        kwargs.setdefault("base_url", "http://127.0.0.1:9")
+        if self._loop is None:
+            http = httpx.Client(transport=self.wire.transport)
+            self._closers.append(http.close)
+            return Juspay(http_client=http, **kwargs)
+        ahttp = httpx.AsyncClient(transport=self.wire.transport)
+        self._closers.append(ahttp.aclose)
+        return Blocking(AsyncJuspay(http_client=ahttp, **kwargs), self._loop)
+
+    def close(self) -> None:
+        for close in reversed(self._closers):
+            result = close()
+            if self._loop is not None and inspect.isawaitable(result):
+                self._loop.run_until_complete(result)
+        if self._loop is not None:
+            self._loop.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def wired(request: pytest.FixtureRequest) -> Iterator[WireFacade]:
+    made = WireFacade(request.param)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def wire(wired: WireFacade) -> Wire:
+    return wired.wire
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers every request with the example customer, after noting its request line."""
+
+    server: RecordingServer
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        self.rfile.read(length)
+        self.server.lines.append(f"{self.command} {self.path}")
+        self.server.headers.append(dict(self.headers.items()))
+        body = json.dumps(CUSTOMER).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # quiet
+
+
+class RecordingServer(ThreadingHTTPServer):
+    """A real HTTP server on 127.0.0.1: `lines` are the request lines exactly as received."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Recorder)
+        self.lines: list[str] = []
+        self.headers: list[dict[str, str]] = []
+        self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture
+def recording_server() -> Iterator[RecordingServer]:
+    server = RecordingServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)

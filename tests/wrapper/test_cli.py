@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,35 @@ def test_the_installed_command_runs_with_the_key_from_the_environment(juspay_moc
     )
     assert result.returncode == 2  # nothing was sent: the input was checked first
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--merchant-id", "merchant_1\n", "get", "guest_user"], "merchant_id: cannot be sent"),
+        (["get", "jo.doe@mail.com\n"], "customer_id: may not contain control characters"),
+        (["update", "..", "--first-name", "Jo"], "customer_id: may not be . or .."),
+        (["create", "--object-reference-id", "a\x00", "--mobile-number", "9988776655"],
+         "object_reference_id: may not contain control characters"),
+        (["--timeout", "nan", "get", "guest_user"], "timeout: must be seconds"),
+        (["--max-retries", "-1", "get", "guest_user"], "max_retries: must be a whole number"),
+    ],
+)  # fmt: skip
+def test_input_that_cannot_be_sent_exits_2_with_one_line(
+    cli: Any, juspay_mock: Any, args: list[str], message: str
+) -> None:
+    """issue 8 cases 6, 8 and 14: the CLI maps these ParameterErrors to exit status 2."""
+    code, out, err = cli(*args)
+    assert (code, out) == (2, None)
+    assert err.startswith(f"juspay-customers: invalid input: {message}")
+    assert err.count("\n") == 1
+
+
+def test_a_non_ascii_id_reaches_the_server_which_decides(cli: Any) -> None:
+    """issue 8 case 7: no traceback; the id travels percent-encoded, the mock refuses it."""
+    code, out, err = cli("get", "josé_1")
+    assert (code, out) == (1, None)
+    assert re.match(
+        r"juspay-customers: (InvalidRequestError: HTTP 400|NotFoundError: HTTP 404)", err
+    )
+    assert err.count("\n") == 1

@@ -10,11 +10,26 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from juspay_customers import ClientAuthToken, Customer, Juspay, RawResponse, __version__
+from juspay_customers import (
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ClientAuthToken,
+    Customer,
+    Juspay,
+    RawResponse,
+    __version__,
+)
 from juspay_mock import MockServer
 
 from tests.spec.test_spec import ELIXIR_RESPONSES
-from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+from tests.wrapper.conftest import (
+    CUSTOMER,
+    ELIXIR_CREATE,
+    Facade,
+    RecordingServer,
+    WireFacade,
+)
 
 
 def form(request: Any) -> dict[str, str]:
@@ -220,7 +235,8 @@ def test_with_options_shares_the_pool_and_changes_only_what_is_given(facade: Fac
     patient = juspay.with_options(timeout=60, headers={"x-extra": "1"})
 
     patient.customers.create(ELIXIR_CREATE)
-    assert (patient.max_retries, patient.timeout.read, juspay.timeout.read) == (0, 60, 30)
+    # The recording httpx client keeps its own timeout (httpx's default) unless one is given.
+    assert (patient.max_retries, patient.timeout.read, juspay.timeout.read) == (0, 60, 5)
     assert facade.sent[0].headers["x-extra"] == "1"
     patient.close()  # shared pool: closing the copy leaves the original usable
     assert juspay.customers.get("guest_user").object_reference_id == "guest_user"
@@ -266,15 +282,188 @@ def test_configuration_and_per_call_overrides_reach_the_wire_with_any_http_clien
     assert sent[2].headers["content-type"] == "application/x-www-form-urlencoded"
 
 
-def test_a_callers_http_client_keeps_its_own_headers_but_not_its_timeout(
+def test_a_callers_http_client_keeps_its_own_headers_and_timeout(
     juspay_mock: MockServer,
 ) -> None:
+    """issue 8 case 11: the caller's timeout stays unless `timeout=` is given."""
     with httpx.Client(headers={"x-app": "shop"}, timeout=1) as http:
         with Juspay(juspay_mock.api_key, base_url=juspay_mock.base_url, http_client=http) as j:
             raw = j.customers.with_raw_response.create(ELIXIR_CREATE)
+            assert j.timeout == httpx.Timeout(1)
         assert not http.is_closed  # the caller's to close
 
     request = raw.http_response.request
     assert request.headers["x-app"] == "shop"
     assert request.headers["user-agent"] == f"juspay-customers-python/{__version__}"
-    assert request.extensions["timeout"] == httpx.Timeout(30.0, connect=5.0).as_dict()
+    assert request.extensions["timeout"] == httpx.Timeout(1).as_dict()
+
+
+@pytest.mark.parametrize("given_at", ["nowhere", "constructor", "call", "with_options"])
+def test_a_callers_client_timeout_applies_until_timeout_is_given(
+    juspay_mock: MockServer, given_at: str
+) -> None:
+    """issue 8 case 11: `http_client=httpx.Client(timeout=0.2)` against a server answering
+    after 0.6 s times out (the facade's 30 s default does not replace it); `timeout=` given
+    in the constructor, per call or with_options replaces it, and the call succeeds."""
+    juspay_mock.seed([ELIXIR_RESPONSES["get"]])
+    juspay_mock.inject(delay=0.6, method="GET")
+    patient: dict[str, Any] = {"timeout": 5} if given_at == "constructor" else {}
+    with (
+        httpx.Client(timeout=0.2) as http,
+        Juspay(
+            juspay_mock.api_key,
+            base_url=juspay_mock.base_url,
+            http_client=http,
+            max_retries=0,
+            **patient,
+        ) as juspay,
+    ):
+        client = juspay.with_options(timeout=5) if given_at == "with_options" else juspay
+        call = {"timeout": 5} if given_at == "call" else {}
+        if given_at == "nowhere":
+            with pytest.raises(APITimeoutError):
+                client.customers.get("guest_user", **call)
+        else:
+            assert client.customers.get("guest_user", **call).object_reference_id == "guest_user"
+
+
+# --- issue 8 cases 7 and 8: any id travels percent-encoded, and only to its operation ---
+
+# id -> its path segment (percent-encoded UTF-8, every byte but unreserved ones).
+ODD_IDS = {
+    "josé_1": "jos%C3%A9_1",
+    "a/b": "a%2Fb",
+    "a?b=1": "a%3Fb%3D1",
+    "a#b": "a%23b",
+    "100%": "100%25",
+    "%2e%2e": "%252e%252e",
+    "../admin": "..%2Fadmin",
+    "a b": "a%20b",
+    "顧客": "%E9%A1%A7%E5%AE%A2",
+    ".x": ".x",
+}
+
+
+@pytest.mark.parametrize(("customer_id", "segment"), ODD_IDS.items())
+def test_ids_travel_percent_encoded_in_their_own_path_segment_and_routing_header(
+    wired: WireFacade, customer_id: str, segment: str
+) -> None:
+    """issue 8 cases 7 and 8: `get("josé_1")` and ids with `/`, `?`, `#`, `%` reach
+    `/customers/<id>` and nothing else; x-routing-id carries the same header-safe form."""
+    juspay = wired.client()
+    juspay.customers.get(customer_id)
+    juspay.customers.update(customer_id, first_name="Jo")
+    juspay.customers.create({"object_reference_id": customer_id, "mobile_number": "9988776655"})
+
+    wire = wired.wire
+    assert wire.lines() == [
+        f"GET /customers/{segment}",
+        f"POST /customers/{segment}",
+        "POST /customers",
+    ]
+    assert [r.headers["x-routing-id"] for r in wire.sent] == [segment] * 3
+    assert all(r.url.query == b"" for r in wire.sent)
+    assert form(wire.sent[2])["object_reference_id"] == customer_id  # the body keeps it whole
+
+
+def test_odd_ids_reach_a_real_server_exactly_as_encoded(recording_server: RecordingServer) -> None:
+    """issue 8 case 8 over real HTTP: the request lines a server on 127.0.0.1 receives."""
+    with Juspay("key", base_url=recording_server.base_url, max_retries=0) as juspay:
+        for customer_id in ODD_IDS:
+            juspay.customers.get(customer_id, get_client_auth_token=True)
+            juspay.customers.update(customer_id, first_name="Jo")
+    assert recording_server.lines == [
+        line
+        for segment in ODD_IDS.values()
+        for line in (
+            f"GET /customers/{segment}?options.get_client_auth_token=true",
+            f"POST /customers/{segment}",
+        )
+    ]
+    routing = [headers["x-routing-id"] for headers in recording_server.headers]
+    assert routing == [segment for segment in ODD_IDS.values() for _ in range(2)]
+
+
+def test_a_non_ascii_id_reaches_the_mock_which_decides(facade: Facade, juspay: Any) -> None:
+    """issue 8 case 7: no UnicodeEncodeError; the server's answer is the result."""
+    with pytest.raises(APIStatusError) as caught:
+        juspay.customers.get("josé_1")
+    assert caught.value.status_code in (400, 404)
+    (request,) = facade.sent
+    assert request.url.raw_path == b"/customers/jos%C3%A9_1"
+    assert request.headers["x-routing-id"] == "jos%C3%A9_1"
+
+
+# --- issue 8 case 10: customers are read tolerantly ---
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("juspay", None),
+        ("juspay", "tkn_1"),
+        ("juspay", {"client_auth_token": "tkn_1"}),
+        ("juspay", {"client_auth_token": "tkn_1", "client_auth_token_expiry": "soon"}),
+        ("juspay", {"client_auth_token": None, "client_auth_token_expiry": None}),
+        ("email_address", None),
+        ("email_address", ["customer@mail.com"]),
+        ("first_name", {"given": "John"}),
+        ("last_name", 7),
+        ("mobile_country_code", 91),
+        ("mobile_country_code", None),
+    ],
+)
+def test_an_optional_field_that_is_null_or_malformed_loses_only_itself(
+    wired: WireFacade, field: str, value: Any
+) -> None:
+    """issue 8 case 10: a 200 customer with `"juspay": null` is that customer, juspay=None."""
+    wired.wire.default = httpx.Response(200, json={**CUSTOMER, field: value})
+    customer = wired.client().customers.get("guest_user")
+
+    assert getattr(customer, field) is None
+    assert customer.id == CUSTOMER["id"]
+    assert customer.mobile_number == CUSTOMER["mobile_number"]
+    assert customer.to_dict()[field] == value  # the server's JSON, as it came
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": None},
+        {"object_reference_id": 42},
+        {"mobile_number": None},
+        {"date_created": "yesterday"},
+        {"last_updated": None},
+        {"object": "order"},
+    ],
+)
+def test_a_missing_or_malformed_required_field_is_still_an_error(
+    wired: WireFacade, change: dict[str, Any]
+) -> None:
+    wired.wire.default = httpx.Response(200, json={**CUSTOMER, **change})
+    with pytest.raises(APIResponseValidationError):
+        wired.client().customers.get("guest_user")
+
+
+def test_a_timestamp_without_a_zone_is_read_as_utc(wired: WireFacade) -> None:
+    wired.wire.default = httpx.Response(200, json={**CUSTOMER, "last_updated": "2020-03-17T14:16"})
+    customer = wired.client().customers.get("guest_user")
+    assert customer.last_updated == datetime(2020, 3, 17, 14, 16, tzinfo=UTC)
+
+
+# --- issue 8 case 13: a customer's repr masks personal data ---
+
+
+def test_customer_repr_masks_the_reference_and_shows_absent_values_as_none(
+    wired: WireFacade,
+) -> None:
+    """issue 8 case 13: `object_reference_id` masked like the log label; no `'None'`."""
+    stored = {**CUSTOMER, "object_reference_id": "jo.doe@mail.com", "email_address": None}
+    wired.wire.default = httpx.Response(200, json=stored)
+    text = repr(wired.client().customers.get("jo.doe@mail.com"))
+
+    assert "object_reference_id='j***@mail.com'" in text
+    assert "email_address=None" in text
+    assert "mobile_number='********55'" in text
+    for private in ("jo.doe", "9988776655", "John", "Smith"):
+        assert private not in text

@@ -163,3 +163,87 @@ def test_a_slow_answer_is_a_timeout_error(facade: Facade) -> None:
     assert isinstance(caught.value, APIConnectionError)
     assert "may have acted on it" in str(caught.value)
     assert_discreet(caught.value)
+
+
+@pytest.mark.parametrize(
+    "error_info",
+    [
+        None,
+        {"fields": None},
+        {"user_message": None, "code": None, "fields": None},
+        {"fields": [None, {"field_name": 1}, {"field_name": "mobile_number", "reason": "bad"}]},
+        "not an object",
+    ],
+)
+def test_an_error_body_is_read_field_by_field(error_info: Any) -> None:
+    """issue 8 case 10: a 400 whose `error_info` (or `fields`) is null still carries
+    `error_code="unique"` and the server's `error_message`."""
+    body = {
+        "status": "invalid_request_error",
+        "error_code": "unique",
+        "error_message": "Customer with object_reference_id already exists",
+        "error_info": error_info,
+    }
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, json=body))
+    with served_by(transport) as juspay, pytest.raises(InvalidRequestError) as caught:
+        juspay.customers.get("guest_user")
+    error = caught.value
+    assert error.error_code == "unique"
+    assert error.error_message == "Customer with object_reference_id already exists"
+    assert str(error) == "HTTP 400 unique: Customer with object_reference_id already exists"
+    assert error.user_message is None
+    kept = (
+        [("mobile_number", "bad")] if isinstance(error_info, dict) and error_info["fields"] else []
+    )
+    assert list(error.field_errors) == kept
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"error_code": None, "error_message": None, "error_info": {"code": "ALREADY_EXISTS"}},
+        {"error_code": 7, "error_message": ["x"], "error_info": {"code": "ALREADY_EXISTS"}},
+    ],
+)
+def test_error_code_falls_back_to_error_info_code(body: dict[str, Any]) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, json=body))
+    with served_by(transport) as juspay, pytest.raises(InvalidRequestError) as caught:
+        juspay.customers.get("guest_user")
+    assert caught.value.error_code == "ALREADY_EXISTS"
+    assert caught.value.error_message is None
+
+
+@pytest.mark.parametrize("status", [200, 400, 503])
+def test_a_body_nested_beyond_any_parser_is_still_a_juspay_error(status: int) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=b"[" * 100_000))
+    with served_by(transport) as juspay, pytest.raises(APIStatusError) as caught:
+        juspay.customers.get("guest_user", max_retries=0)
+    assert caught.value.status_code == status
+
+
+@pytest.mark.parametrize("status", [200, 400])
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32", "no-such-charset"])
+def test_a_body_its_declared_charset_cannot_decode_is_still_a_juspay_error(
+    status: int, charset: str
+) -> None:
+    """Found by the answer property: httpx raised UnicodeError reading such a body's text."""
+    headers = {"content-type": f"application/json; charset={charset}"}
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(status, headers=headers, content=b"{\x80 not json")
+    )
+    with served_by(transport) as juspay, pytest.raises(APIStatusError) as caught:
+        juspay.customers.get("guest_user")
+    assert caught.value.status_code == status
+    assert isinstance(caught.value.body, str)
+
+
+def test_a_call_on_a_closed_client_is_a_connection_error_and_sends_nothing(
+    facade: Facade,
+) -> None:
+    """Only JuspayError escapes: httpx's RuntimeError for a closed client becomes one."""
+    juspay = facade.client(record=False)
+    juspay.close()
+    with pytest.raises(APIConnectionError) as caught:
+        juspay.customers.create(ELIXIR_CREATE)
+    assert str(caught.value) == "POST /customers was not sent: the client is closed"
+    assert (caught.value.method, caught.value.path) == ("POST", "/customers")

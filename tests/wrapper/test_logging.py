@@ -9,9 +9,10 @@ import subprocess
 import sys
 from typing import Any
 
+import httpx
 import pytest
 from juspay_customers import _core
-from juspay_customers._logs import mask
+from juspay_customers._logs import describe, mask
 from juspay_customers._options import ClientOptions
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
@@ -61,7 +62,9 @@ def test_mask(value: str, masked: str) -> None:
 def test_a_request_repr_shows_only_its_masked_label() -> None:
     # A caller's httpx client: every request carries Authorization itself.
     key = "sk_secret_never_shown"
-    options = ClientOptions(api_key=key, environment="sandbox", base_url="http://x").for_pool(None)
+    options = ClientOptions(api_key=key, environment="sandbox", base_url="http://x").for_pool(
+        {}, httpx.Timeout(5.0)
+    )
     created = next(_core.create(options, ELIXIR_CREATE))
     fetched = next(_core.get(options, {"customer_id": "customer@mail.com"}))
 
@@ -104,3 +107,31 @@ def test_juspay_log_turns_logging_on_and_it_is_off_by_default(
     assert ("juspay_customers INFO GET /customers/********55 -> 404" in result.stderr) is logged
     assert bool(result.stderr) is logged
     assert_no_secrets(result.stderr, juspay_mock.api_key)
+
+
+@pytest.mark.usefixtures("quick_backoff")
+def test_debug_logs_mask_names_too(facade: Facade, caplog: pytest.LogCaptureFixture) -> None:
+    """issue 8 case 13: `first_name`/`last_name` were logged in full at debug level."""
+    juspay = facade.client()
+    caplog.set_level(logging.DEBUG, logger="juspay_customers")
+    juspay.customers.create(ELIXIR_CREATE)
+    juspay.customers.update("guest_user", first_name="Johanna", last_name="Doe-Smith")
+
+    text = caplog.text
+    assert "first_name=J*** last_name=S***" in text
+    assert "POST /customers/guest_user fields: first_name=J*** last_name=D***" in text
+    for name in ("John", "Smith", "Johanna", "Doe-Smith"):
+        assert name not in text
+    assert_no_secrets(text, facade.server.api_key)
+
+
+@pytest.mark.parametrize(
+    ("fields", "described"),
+    [
+        ({"first_name": "John", "last_name": ""}, "first_name=J*** last_name="),
+        ({"object_reference_id": "a@b.example"}, "object_reference_id=a***@b.example"),
+        ({"mobile_number": "9988776655"}, "mobile_number=********55"),
+    ],
+)
+def test_describe_masks_every_kind_of_personal_data(fields: dict[str, str], described: str) -> None:
+    assert describe(fields) == described

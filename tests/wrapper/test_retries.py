@@ -16,7 +16,7 @@ import pytest
 from juspay_customers import APIError, APITimeoutError, InvalidRequestError, RateLimitError
 from juspay_customers._core import MAX_BACKOFF, MAX_RETRY_AFTER, retry_after, retry_delay
 
-from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+from tests.wrapper.conftest import CUSTOMER, ELIXIR_CREATE, Facade, WireFacade
 
 SLOW = 0.4  # seconds the mock holds an answer; the client gives up after SHORT
 SHORT = 0.1
@@ -193,3 +193,145 @@ def test_retry_delay_says_when_to_stop() -> None:
 @pytest.mark.parametrize(("header", "seconds"), [(None, None), ("", None), ("nan", None)])
 def test_retry_after_ignores_what_is_not_a_wait(header: str | None, seconds: None) -> None:
     assert retry_after(header) is seconds
+
+
+# --- issue 8 case 9: Retry-After in every HTTP-date form of RFC 9110 ---
+
+RFC_9110_FORMS = {
+    "IMF-fixdate": "%a, %d %b %Y %H:%M:%S GMT",
+    "IMF-fixdate with -0000": "%a, %d %b %Y %H:%M:%S -0000",
+    "RFC 850": "%A, %d-%b-%y %H:%M:%S GMT",
+    "asctime": "%a %b %e %H:%M:%S %Y",
+}
+
+
+def http_date(form: str, when: datetime) -> str:
+    return when.astimezone(UTC).strftime(RFC_9110_FORMS[form])
+
+
+@pytest.mark.parametrize("form", RFC_9110_FORMS)
+def test_retry_after_reads_every_http_date_form_as_utc(form: str) -> None:
+    """issue 8 case 9: `Wed, 21 Oct 2015 07:28:00 -0000` and `Sun Nov  6 08:49:37 1994`
+    raised TypeError (naive datetimes)."""
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=40)
+    assert 30 <= (retry_after(http_date(form, later)) or 0) <= 40
+    assert retry_after(http_date(form, datetime(2015, 10, 21, 7, 28, tzinfo=UTC))) == 0.0
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Wed, 21 Oct 2015 07:28:00 -0000",
+        "Sun Nov  6 08:49:37 1994",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+    ],
+)
+def test_a_503_with_a_past_http_date_is_retried_and_returns_the_customer(
+    wired: WireFacade, header: str
+) -> None:
+    """issue 8 case 9: the retry happens (at once: the date is past) and the call succeeds."""
+    wired.wire.answer(httpx.Response(503, headers={"retry-after": header}))
+    raw = wired.client().customers.with_raw_response.get("guest_user")
+    assert (raw.status_code, raw.retries_taken) == (200, 1)
+    assert raw.parse().id == CUSTOMER["id"]
+    assert wired.wire.lines() == ["GET /customers/guest_user"] * 2
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Wed, 31 Feb 2015 07:28:00 GMT", "Wed, 21 Oct 99999 07:28:00 GMT", "1e999", "-3",
+     "Mon, 1 Jan 2024 00:00:00 +9999", "Sun Nov  6 08:49:37", "\x00", "Sun, 06 Nov 1994 x"],
+)  # fmt: skip
+def test_unreadable_retry_after_is_no_hint_and_never_an_exception(header: str) -> None:
+    value = retry_after(header)
+    assert value is None or value >= 0.0
+    delay = retry_delay(reply(503, header), 0, 1)
+    assert delay is not None
+    assert 0.0 <= delay <= MAX_RETRY_AFTER
+
+
+def test_backoff_never_overflows_however_many_retries() -> None:
+    assert retry_delay(reply(503), 5000, 10_000) == pytest.approx(MAX_BACKOFF, rel=0.25)
+
+
+# --- issue 8 cases 10 and 12: a retried create finds what its lost first attempt made ---
+
+UNIQUE = {
+    "status": "invalid_request_error",
+    "error_code": "unique",
+    "error_message": "Customer with object_reference_id already exists",
+}
+
+
+@pytest.mark.parametrize(
+    "error_info", [None, {"fields": None}, {"code": None, "fields": None}, "gone", []]
+)
+def test_a_lost_create_retried_into_a_unique_with_a_null_error_info_returns_the_customer(
+    wired: WireFacade, error_info: Any
+) -> None:
+    """issue 8 case 10: the 400's `error_info` (or its `fields`) is null: still `unique`."""
+    stored = {**CUSTOMER, "object_reference_id": ELIXIR_CREATE["object_reference_id"]}
+    stored |= {"email_address": ELIXIR_CREATE["email_address"]}
+    wired.wire.answer(
+        httpx.ReadTimeout("the answer was lost"),
+        httpx.Response(400, json={**UNIQUE, "error_info": error_info}),
+        httpx.Response(200, json=stored),
+    )
+    raw = wired.client().customers.with_raw_response.create(ELIXIR_CREATE)
+
+    assert raw.parse().to_dict() == stored
+    assert raw.retries_taken == 1
+    assert wired.wire.lines() == ["POST /customers", "POST /customers", "GET /customers/guest_user"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ({"mobile_country_code": "65"}, {"mobile_country_code": "+65"}),
+        ({"mobile_country_code": "+65"}, {"mobile_country_code": "65"}),
+        ({"mobile_country_code": "065"}, {"mobile_country_code": "65"}),
+        ({"mobile_number": "99887 76655"}, {"mobile_number": "9988776655"}),
+        ({"email_address": "Jo.Doe@Mail.COM"}, {"email_address": "jo.doe@mail.com"}),
+        ({"email_address": "jo@mail.com"}, {"email_address": " JO@MAIL.COM "}),
+        ({"first_name": "john"}, {"first_name": "John"}),  # names identify no one
+        ({"last_name": "Smith"}, {"last_name": None}),
+    ],
+)
+def test_create_recovery_compares_identifying_fields_after_normalisation(
+    wired: WireFacade, sent: dict[str, str], stored: dict[str, Any]
+) -> None:
+    """issue 8 case 12: the service stored `+65` for `65`, or the e-mail in another case."""
+    body = {"object_reference_id": "guest_user", "mobile_number": "9988776655", **sent}
+    held = {**CUSTOMER, "email_address": None, **stored}
+    wired.wire.answer(
+        httpx.Response(503, headers={"retry-after": "0"}),
+        httpx.Response(400, json=UNIQUE),
+        httpx.Response(200, json=held),
+    )
+    customer = wired.client().customers.create(body)
+    assert customer.to_dict() == held
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ({"mobile_number": "9988776655"}, {"mobile_number": "9988776656"}),
+        ({"mobile_country_code": "65"}, {"mobile_country_code": "91"}),
+        ({"mobile_country_code": "65"}, {"mobile_country_code": None}),
+        ({"email_address": "jo@mail.com"}, {"email_address": "joe@mail.com"}),
+        ({"email_address": "jo@mail.com"}, {"email_address": None}),
+        ({"object_reference_id": "guest_user"}, {"object_reference_id": "cst_other"}),
+    ],
+)
+def test_create_recovery_still_refuses_another_persons_customer(
+    wired: WireFacade, sent: dict[str, str], stored: dict[str, Any]
+) -> None:
+    body = {"object_reference_id": "guest_user", "mobile_number": "9988776655", **sent}
+    wired.wire.answer(
+        httpx.Response(503, headers={"retry-after": "0"}),
+        httpx.Response(400, json=UNIQUE),
+        httpx.Response(200, json={**CUSTOMER, **stored}),
+    )
+    with pytest.raises(InvalidRequestError) as caught:
+        wired.client().customers.create(body)
+    assert caught.value.error_code == "unique"

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from juspay_customers import Juspay, JuspayError, ParameterError
+from juspay_customers import AsyncJuspay, Juspay, JuspayError, ParameterError
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
 
@@ -95,7 +95,7 @@ def test_missing_api_key_fails_when_the_client_is_made(monkeypatch: pytest.Monke
         ({"timeout": "5"}, "timeout"),
         ({"max_retries": -1}, "max_retries"),
         ({"max_retries": True}, "max_retries"),
-        ({"default_headers": {"Authorization": "Basic x"}}, "headers"),
+        ({"default_headers": {"Authorization": "Basic x"}}, "default_headers"),
     ],
 )
 def test_bad_client_options_fail_early(kwargs: dict[str, Any], field: str) -> None:
@@ -135,3 +135,214 @@ def test_repr_shows_environment_and_url_never_the_key() -> None:
     assert "Juspay(environment='sandbox', base_url='http://127.0.0.1:9')" in text
     assert "sk_live_secret_123" not in text
     assert "c2tfbGl2ZV9zZWNyZXRfMTIzOg" not in text  # nor its Basic-auth encoding
+
+
+# --- issue 8 case 6: values that cannot travel in a header fail where they are given ---
+
+UNSENDABLE_HEADER_VALUES = [
+    "merchant_1\n",
+    "a\r\nx-evil: 1",
+    "m\x00",
+    "\tm",
+    "m ",
+    "märchant",
+    "m\x7f",
+]
+
+
+@pytest.mark.parametrize("value", UNSENDABLE_HEADER_VALUES)
+@pytest.mark.parametrize("argument", ["merchant_id", "api_version"])
+def test_header_values_that_cannot_travel_fail_at_construction(argument: str, value: str) -> None:
+    """issue 8 cases 6 and 7: `Juspay(merchant_id="merchant_1\\n")` or `"märchant"`."""
+    with pytest.raises(ParameterError) as caught:
+        Juspay(api_key="k", **{argument: value})
+    assert caught.value.field == argument
+    assert value not in str(caught.value)  # the raw value is never echoed
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        *({"x-trace": value} for value in UNSENDABLE_HEADER_VALUES),
+        {"x trace": "1"},
+        {"x-tracé": "1"},
+        {"": "1"},
+        {"x-trace:": "1"},
+        {"x-trace": 1},
+        {b"x-trace": "1"},
+        {"Content-Length": "5"},
+        [("x-trace", "1")],
+        "x-trace: 1",
+    ],
+)
+def test_headers_that_cannot_travel_fail_before_anything_is_sent(
+    facade: Facade, headers: Any
+) -> None:
+    """issue 8 cases 6 and 14: default_headers at construction, headers per call and in
+    with_options, each named."""
+    with pytest.raises(ParameterError) as caught:
+        Juspay(api_key="k", default_headers=headers)
+    assert caught.value.field == "default_headers"
+    juspay = facade.client()
+    with pytest.raises(ParameterError) as caught:
+        juspay.customers.get("guest_user", headers=headers)
+    assert caught.value.field == "headers"
+    with pytest.raises(ParameterError) as caught:
+        juspay.with_options(headers=headers)
+    assert caught.value.field == "headers"
+    assert facade.sent == []
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        pytest.param(lambda c: c.get("jo.doe@mail.com\n"), "customer_id", id="get-newline"),
+        pytest.param(lambda c: c.get("a\x00b"), "customer_id", id="get-nul"),
+        pytest.param(lambda c: c.get("a\x85b"), "customer_id", id="get-c1-control"),
+        pytest.param(lambda c: c.get("a\ud800"), "customer_id", id="get-lone-surrogate"),
+        pytest.param(lambda c: c.update("a\rb", first_name="Jo"), "customer_id", id="update-cr"),
+        pytest.param(
+            lambda c: c.create({**ELIXIR_CREATE, "object_reference_id": "guest\tuser"}),
+            "object_reference_id",
+            id="create-tab",
+        ),
+        pytest.param(
+            lambda c: c.update("guest_user", first_name="Jo\udc80"),
+            "first_name",
+            id="body-surrogate",
+        ),
+        # issue 8 case 8: dot segments would take the request to another operation's path.
+        pytest.param(lambda c: c.update(".", first_name="Jo"), "customer_id", id="update-dot"),
+        pytest.param(lambda c: c.get(".."), "customer_id", id="get-dot-dot"),
+        pytest.param(
+            lambda c: c.create({**ELIXIR_CREATE, "object_reference_id": ".."}),
+            "object_reference_id",
+            id="create-dot-dot",
+        ),
+        pytest.param(lambda c: c.get("x" * 1025), "customer_id", id="get-too-long"),
+    ],
+)
+def test_ids_that_cannot_travel_are_parameter_errors(facade: Facade, call: Any, field: str) -> None:
+    """issue 8 cases 6 and 8: an id with control characters, or `.`/`..`, names its field
+    and nothing is sent."""
+    juspay = facade.client()
+    with pytest.raises(ParameterError) as caught:
+        call(juspay.customers)
+    assert caught.value.field == field
+    assert facade.sent == []
+
+
+# --- issue 8 case 14: every constructor argument is checked at construction ---
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"api_key": 123}, "api_key"),
+        ({"api_key": b"key"}, "api_key"),
+        ({"api_key": "key\n"}, "api_key"),
+        ({"api_key": "user:password"}, "api_key"),
+        ({"api_key": "k\udcff"}, "api_key"),
+        ({"merchant_id": 1}, "merchant_id"),
+        ({"api_version": 20181025}, "api_version"),
+        ({"timeout": True}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": 1e308}, "timeout"),
+        ({"timeout": httpx.Timeout(5.0, read=float("nan"))}, "timeout"),
+        ({"timeout": httpx.Timeout(5.0, connect=-1)}, "timeout"),
+        ({"timeout": [5]}, "timeout"),
+        ({"max_retries": 1.5}, "max_retries"),
+        ({"max_retries": "2"}, "max_retries"),
+        ({"max_retries": None}, "max_retries"),
+        ({"base_url": 8080}, "base_url"),
+        ({"base_url": "ftp://127.0.0.1"}, "base_url"),
+        ({"base_url": "http://"}, "base_url"),
+        ({"base_url": "http://127.0.0.1:99999"}, "base_url"),
+        ({"base_url": "http://127.0.0.1/api?x=1"}, "base_url"),
+        ({"base_url": "http://127.0.0.1/#top"}, "base_url"),
+        ({"base_url": "http://user:secret@127.0.0.1"}, "base_url"),
+        ({"base_url": "http://127.0.0.1\n"}, "base_url"),
+        ({"base_url": "http://" + "h" * 70 + ".example"}, "base_url"),  # no resolver takes it
+        ({"base_url": "http://127.0.0.1/" + "a" * 5000}, "base_url"),
+        ({"environment": 1}, "environment"),
+        ({"environment": ["sandbox"]}, "environment"),
+        ({"environment": "Sandbox"}, "environment"),
+        ({"default_headers": "x-a: 1"}, "default_headers"),
+        ({"http_client": "http://127.0.0.1"}, "http_client"),
+        ({"http_client": httpx.AsyncClient()}, "http_client"),  # Juspay needs a sync one
+    ],
+)
+def test_malformed_constructor_arguments_are_named_at_construction(
+    kwargs: dict[str, Any], field: str
+) -> None:
+    """issue 8 case 14: `api_key=123`, `timeout=True`, `timeout=nan`, `merchant_id=1`...
+    each raise ParameterError naming the argument when the client is made."""
+    kwargs.setdefault("api_key", "key")
+    with pytest.raises(ParameterError) as caught:
+        Juspay(**kwargs)
+    assert caught.value.field == field
+    assert "secret" not in str(caught.value)
+
+
+def test_a_closed_http_client_is_refused_at_construction() -> None:
+    http = httpx.Client()
+    http.close()
+    with pytest.raises(ParameterError, match=r"^http_client: must be an open httpx\.Client"):
+        Juspay(api_key="key", http_client=http)
+
+
+def test_async_client_arguments_are_checked_the_same_way() -> None:
+    with pytest.raises(ParameterError) as caught:
+        AsyncJuspay(api_key="key", merchant_id="m\n")
+    assert caught.value.field == "merchant_id"
+    with pytest.raises(ParameterError) as caught:
+        AsyncJuspay(api_key="key", http_client=httpx.Client())  # type: ignore[arg-type]
+    assert caught.value.field == "http_client"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("timeout", True),
+        ("timeout", float("nan")),
+        ("timeout", -0.5),
+        ("timeout", "5"),
+        ("max_retries", -1),
+        ("max_retries", 2.0),
+        ("max_retries", False),
+        ("headers", {"x-a": "\n"}),
+        ("headers", 0),
+    ],
+)
+def test_malformed_per_call_and_with_options_overrides_are_named(
+    facade: Facade, option: str, value: Any
+) -> None:
+    """issue 8 case 14: the same rules per call and in with_options, before any request."""
+    juspay = facade.client()
+    with pytest.raises(ParameterError) as caught:
+        juspay.customers.get("guest_user", **{option: value})
+    assert caught.value.field == option
+    with pytest.raises(ParameterError) as caught:
+        juspay.with_options(**{option: value})
+    assert caught.value.field == option
+    assert facade.sent == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"timeout": None}, httpx.Timeout(None)),
+        ({"timeout": 2}, httpx.Timeout(2)),
+        ({"timeout": httpx.Timeout(3.0, connect=None)}, httpx.Timeout(3.0, connect=None)),
+    ],
+)
+def test_well_formed_timeouts_are_kept(kwargs: dict[str, Any], expected: httpx.Timeout) -> None:
+    with Juspay(api_key="key", **kwargs) as juspay:
+        assert juspay.timeout == expected
+
+
+def test_base_url_is_normalised() -> None:
+    with Juspay(api_key="key", base_url="HTTP://LocalHost:8080/api/") as juspay:
+        assert juspay.base_url == "http://localhost:8080/api"

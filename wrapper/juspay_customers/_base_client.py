@@ -8,11 +8,12 @@ from typing import Generic, Self, TypeVar
 
 import httpx
 
+from ._errors import ParameterError
 from ._logs import configure_from_env
 from ._options import (
     DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
     NOT_GIVEN,
-    ClientOptions,
     NotGiven,
     RequestOptions,
     TimeoutTypes,
@@ -40,12 +41,21 @@ class BaseClient(Generic[HttpT]):
         default_headers: Mapping[str, str] | None = None,
         http_client: HttpT | None = None,
     ) -> None:
-        """Missing arguments come from JUSPAY_API_KEY, JUSPAY_MERCHANT_ID, JUSPAY_ENVIRONMENT
-        and JUSPAY_BASE_URL; without any API key this raises ParameterError at once.
+        """Missing arguments (None or "") come from JUSPAY_API_KEY, JUSPAY_MERCHANT_ID,
+        JUSPAY_ENVIRONMENT and JUSPAY_BASE_URL. Every argument is checked here, before any
+        request: ParameterError names the first malformed one (no API key at all, a value
+        that cannot travel in a header, a timeout that is not seconds in (0, 1e6], ...).
+
         `api_version` is sent as the `version` header. A given `http_client` is used as is
-        and left open on close(); otherwise the client owns its connection pool.
+        and left open on close(): its headers stay, and so does its timeout unless
+        `timeout=` is given. Otherwise the client owns its connection pool.
         """
         configure_from_env()
+        if http_client is not None and (
+            not isinstance(http_client, self._http_class) or http_client.is_closed
+        ):
+            expected = f"an open {self._http_class.__module__}.{self._http_class.__name__}"
+            raise ParameterError("http_client", f"must be {expected}")
         self._options = resolve_options(
             api_key,
             merchant_id=merchant_id,
@@ -55,14 +65,21 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            default_timeout=DEFAULT_TIMEOUT if http_client is None else http_client.timeout,
         )
         self._owns_http = http_client is None
-        # What the pool sends on every request by itself: our own pool is configured once;
-        # a caller's client knows nothing of these options, so its requests carry them all.
-        self._pool_options: ClientOptions | None = self._options if self._owns_http else None
-        self._http: HttpT = http_client or self._http_class(
-            headers=self._options.headers, timeout=self._options.timeout, follow_redirects=False
+        self._http: HttpT = (
+            self._http_class(
+                headers=self._options.headers, timeout=self._options.timeout, follow_redirects=False
+            )
+            if http_client is None
+            else http_client
         )
+        # What the pool applies to every request by itself: our own pool was configured with
+        # our headers and timeout; a caller's client knows none of our headers, so its
+        # requests carry them all, and keeps its own timeout.
+        self._pool_headers: Mapping[str, str] = self._options.headers if self._owns_http else {}
+        self._pool_timeout: httpx.Timeout = self._http.timeout
         self._bind()
 
     @property
@@ -92,7 +109,8 @@ class BaseClient(Generic[HttpT]):
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Self:
-        """A client with these overrides that shares this one's connection pool."""
+        """A client with these overrides that shares this one's connection pool; a
+        malformed override raises ParameterError naming it."""
         clone = copy.copy(self)
         clone._options = self._options.replace(
             timeout=timeout, max_retries=max_retries, headers=headers
@@ -104,7 +122,7 @@ class BaseClient(Generic[HttpT]):
     def _bind(self) -> None:
         """Derive this client's per-call state (again, after a copy): its request options
         here, its resources in the subclasses."""
-        self._request_options = self._options.for_pool(self._pool_options)
+        self._request_options = self._options.for_pool(self._pool_headers, self._pool_timeout)
 
     def _call_options(
         self,
@@ -115,7 +133,7 @@ class BaseClient(Generic[HttpT]):
         options = self._options.replace(timeout=timeout, max_retries=max_retries, headers=headers)
         if options is self._options:
             return self._request_options  # no overrides: worked out once, in _bind
-        return options.for_pool(self._pool_options)
+        return options.for_pool(self._pool_headers, self._pool_timeout)
 
     def __repr__(self) -> str:
         return (

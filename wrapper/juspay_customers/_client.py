@@ -9,7 +9,7 @@ from typing import TypeAlias
 import httpx
 
 from ._base_client import BaseClient
-from ._core import Flow, Reply, Request, advance
+from ._core import Flow, Reply, Request, advance, closed_client_error
 from ._models import Customer, RawResponse
 from ._resource import CustomersResource
 
@@ -64,3 +64,7 @@ def _send(http: httpx.Client, request: Request) -> Reply:
         return http.request(**request.kwargs)
     except httpx.RequestError as error:
         return error
+    except RuntimeError:
+        if not http.is_closed:
+            raise
+        raise closed_client_error(request) from None

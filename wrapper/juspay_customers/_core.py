@@ -11,10 +11,12 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, TypeAlias
+from urllib.parse import quote
 
 import httpx
 from attrs import frozen
@@ -27,6 +29,7 @@ from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    body_text,
     status_error,
 )
 from ._logs import describe, logger, mask
@@ -89,7 +92,9 @@ def get(options: RequestOptions, given: Mapping[str, object]) -> Flow:
 
 def update(options: RequestOptions, given: Mapping[str, object]) -> Flow:
     customer_id, body = _params.update_request(given)
-    kwargs = update_customer._get_kwargs(customer_id, body=body, x_routing_id=customer_id)
+    kwargs = update_customer._get_kwargs(
+        customer_id, body=body, x_routing_id=routing_id(customer_id)
+    )
     request = _request(options, kwargs, customer_id)
     _log_fields(request, kwargs["data"])
     return _simple_flow(options, request)
@@ -97,7 +102,9 @@ def update(options: RequestOptions, given: Mapping[str, object]) -> Flow:
 
 def _create_flow(options: RequestOptions, body: CreateCustomerRequest) -> Flow:
     """Create, and if a retry meets `unique`, return what the earlier attempt created."""
-    kwargs = create_customer._get_kwargs(body=body, x_routing_id=body.object_reference_id)
+    kwargs = create_customer._get_kwargs(
+        body=body, x_routing_id=routing_id(body.object_reference_id)
+    )
     request = _request(options, kwargs)
     _log_fields(request, kwargs["data"])
     response, retries = yield from _send(options, request)
@@ -106,12 +113,13 @@ def _create_flow(options: RequestOptions, body: CreateCustomerRequest) -> Flow:
         if error.error_code != "unique":
             raise error
         # An attempt that timed out or lost its answer did create the customer. It is ours
-        # only if it holds exactly what we sent; otherwise the duplicate is genuine.
+        # only if it is the same person (see is_same_customer); otherwise the duplicate is
+        # genuine.
         fetch = _get_request(options, body.object_reference_id, body.options_get_client_auth_token)
         found, more = yield from _send(options, fetch)
         if found.is_success:
             result = _result(found, retries + more)
-            if _holds(result.parse(), kwargs["data"]):
+            if is_same_customer(result.parse(), kwargs["data"]):
                 logger.info("%s: an earlier attempt created it; returning that", request.label)
                 return result
         raise error
@@ -123,17 +131,66 @@ def _simple_flow(options: RequestOptions, request: Request) -> Flow:
     return _result(response, retries)
 
 
-def _holds(customer: Customer, sent: Mapping[str, object]) -> bool:
-    stored = customer.to_dict()
-    return all(stored.get(key) == value for key, value in sent.items() if "." not in key)
+def is_same_customer(customer: Customer, sent: Mapping[str, str]) -> bool:
+    """Whether `customer`, found under the `object_reference_id` a retried create sent, is
+    the one an earlier attempt of that create made.
+
+    It is when its `object_reference_id` is the one sent and it holds the same identifying
+    fields, each compared after the normalisation a service may apply when storing it:
+    `mobile_number` and `mobile_country_code` by their digits without leading zeros (`+65`,
+    `065` and `65` are one code), `email_address` trimmed and case-folded. Only fields the
+    create sent are compared; names are not (services reformat them, and they identify no
+    one). No client can tell its own earlier attempt from another caller's create of an
+    identical customer: that caller's customer is returned.
+    """
+    if customer.object_reference_id != sent.get("object_reference_id"):
+        return False
+    for name, normalise in IDENTIFYING_FIELDS.items():
+        value = sent.get(name)
+        if value is None:
+            continue
+        stored = getattr(customer, name)
+        if stored is None or normalise(stored) != normalise(value):
+            return False
+    return True
+
+
+_NOT_DIGITS: Final = re.compile(r"[^0-9]")
+
+
+def _digits(value: str) -> str:
+    return _NOT_DIGITS.sub("", value).lstrip("0")
+
+
+def _email(value: str) -> str:
+    return value.strip().casefold()
+
+
+# The fields that identify the person a create is for, each with its normalisation.
+IDENTIFYING_FIELDS: Final[Mapping[str, Callable[[str], str]]] = {
+    "mobile_number": _digits,
+    "mobile_country_code": _digits,
+    "email_address": _email,
+}
 
 
 # --- requests ---
 
 
+def routing_id(customer_id: str) -> str:
+    """The x-routing-id header value: the id as the URL path carries it, percent-encoded
+    UTF-8 (RFC 3986, every byte but unreserved ones), so any id is header-safe ASCII."""
+    if _UNRESERVED.fullmatch(customer_id):
+        return customer_id  # the common case, which percent-encoding leaves as it is
+    return quote(customer_id, safe="")
+
+
+_UNRESERVED: Final = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def _get_request(options: RequestOptions, customer_id: str, with_token: bool | Unset) -> Request:
     kwargs = get_customer._get_kwargs(
-        customer_id, options_get_client_auth_token=with_token, x_routing_id=customer_id
+        customer_id, options_get_client_auth_token=with_token, x_routing_id=routing_id(customer_id)
     )
     return _request(options, kwargs, customer_id)
 
@@ -193,12 +250,14 @@ def retry_delay(reply: Reply, retries_taken: int, max_retries: int) -> float | N
             return min(hint, MAX_RETRY_AFTER)
     elif not isinstance(reply, RETRYABLE_ERRORS):
         return None
-    backoff = min(INITIAL_BACKOFF * 2.0**retries_taken, MAX_BACKOFF)
+    backoff = min(INITIAL_BACKOFF * 2.0 ** min(retries_taken, 32), MAX_BACKOFF)
     return backoff * (1 - 0.25 * random.random())  # noqa: S311  # jitter, not crypto
 
 
 def retry_after(value: str | None) -> float | None:
-    """A Retry-After header in seconds (delta-seconds or HTTP-date), if it makes sense."""
+    """A Retry-After header in seconds, if it makes sense: delta-seconds, or an HTTP-date in
+    any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime), which are all UTC: a
+    date without a zone (asctime) or with `-0000` is read as UTC too."""
     if not value:
         return None
     try:
@@ -206,8 +265,10 @@ def retry_after(value: str | None) -> float | None:
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
         seconds = (when - datetime.now(UTC)).total_seconds()
     return max(seconds, 0.0) if seconds == seconds else None  # NaN is no hint
 
@@ -217,13 +278,21 @@ def _result(response: httpx.Response, retries: int) -> RawResponse[Customer]:
         raise status_error(response)
     try:
         customer = Customer.from_json(response.json())
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise APIResponseValidationError(
             f"HTTP {response.status_code} but the body is not a customer ({type(exc).__name__})",
             response=response,
-            body=response.text,
+            body=body_text(response),
         ) from None
     return RawResponse(response, customer, retries)
+
+
+def closed_client_error(request: Request) -> APIConnectionError:
+    """For a call on a closed client (or one whose `http_client` was closed): nothing sent."""
+    method, _, path = request.label.partition(" ")
+    return APIConnectionError(
+        f"{request.label} was not sent: the client is closed", method=method, path=path
+    )
 
 
 def _connection_error(request: Request, error: Reply, retries: int) -> APIConnectionError:

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, cast
 
 from ._client import Juspay, SyncCustomers
 from ._models import Customer, RawResponse
-from ._resource import CustomersResource, Executor
+from ._options import NotGiven, TimeoutTypes
+from ._resource import CustomersResource, Executor, Plan
 
+# The default client, and how many calls are running on each client that was the default:
+# a client replaced by configure() is closed when its last call finishes, never under one.
 _lock = threading.Lock()
 _client: Juspay | None = None
+_calls: dict[Juspay, int] = {}
+_replaced: set[Juspay] = set()
 
 
 def configure(**settings: Any) -> Juspay:
-    """Replace the default client with `Juspay(**settings)` (closing the old one); returns it."""
+    """Replace the default client with `Juspay(**settings)`; returns it.
+
+    Thread-safe. Calls already running on the previous client finish on it; it is closed
+    when the last of them does (at once if none is running). Bad settings raise
+    ParameterError and leave the default client as it was.
+    """
     global _client
     client = Juspay(**settings)
     with _lock:
         previous, _client = _client, client
-    if previous is not None:
-        previous.close()
+        close_now = previous is not None and previous not in _calls
+        if previous is not None and not close_now:
+            _replaced.add(previous)
+    if close_now:
+        cast(Juspay, previous).close()
     return client
 
 
@@ -33,14 +48,56 @@ def default_client() -> Juspay:
         return _client
 
 
-class _DefaultCustomers(CustomersResource[Customer, RawResponse[Customer]]):
-    """`client.customers` of whatever the default client is at call time."""
+@contextmanager
+def _lease() -> Iterator[Juspay]:
+    """The default client, kept open until the block ends even if configure() replaces it."""
+    global _client
+    with _lock:
+        if _client is None:
+            _client = Juspay()
+        client = _client
+        _calls[client] = _calls.get(client, 0) + 1
+    try:
+        yield client
+    finally:
+        with _lock:
+            running = _calls.pop(client) - 1
+            if running:
+                _calls[client] = running
+            close = not running and client in _replaced
+            if close:
+                _replaced.discard(client)
+        if close:
+            client.close()
 
-    def __init__(self) -> None:
-        self._raw = False
+
+class _DefaultCustomers(CustomersResource[Customer, RawResponse[Customer]]):
+    """`client.customers` of whatever the default client is when each call starts."""
+
+    def __init__(self, *, raw: bool = False) -> None:
+        self._raw = raw
 
     def _executor(self) -> Executor[Customer, RawResponse[Customer]]:
         return default_client()
+
+    @property
+    def with_raw_response(self) -> CustomersResource[RawResponse[Customer], RawResponse[Customer]]:
+        return cast(
+            "CustomersResource[RawResponse[Customer], RawResponse[Customer]]",
+            _DefaultCustomers(raw=True),
+        )
+
+    def _call(
+        self,
+        plan: Plan,
+        positional: tuple[object, ...],
+        fields: Mapping[str, object],
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | None,
+        headers: Mapping[str, str] | None,
+    ) -> Any:
+        with _lease() as client:
+            return self._call_on(client, plan, positional, fields, timeout, max_retries, headers)
 
     def __repr__(self) -> str:
         return "<juspay_customers.Customers: the default client's customers>"

@@ -120,30 +120,30 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 def status_error(response: httpx.Response) -> APIStatusError:
-    """Build the right APIStatusError for an error response, whatever its body (or none)."""
-    from juspay_customers_client.models import Error
+    """Build the right APIStatusError for an error response, whatever its body (or none).
 
+    Juspay's error body is read tolerantly: each documented field is taken when it has the
+    documented type and skipped otherwise, so a `null` `error_info` or `fields` loses only
+    itself, never `error_code` or `error_message`.
+    """
     try:
         body: Any = response.json()
-    except ValueError:
-        body = response.text
-    error = None
-    if isinstance(body, dict):
-        try:
-            error = Error.from_dict(body)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            error = None  # an undocumented error shape still maps to the right class
-
-    error_code = error_message = user_message = None
-    field_errors: tuple[FieldError, ...] = ()
-    if error is not None:
-        error_code = _text(error.error_code)
-        error_message = _text(error.error_message)
-        info = error.error_info
-        if info:
-            user_message = _text(info.user_message)
-            error_code = error_code or _text(info.code)
-            field_errors = tuple(FieldError(f.field_name, f.reason) for f in info.fields or ())
+    except (ValueError, RecursionError):
+        body = body_text(response)
+    error = body if isinstance(body, dict) else {}
+    info = error.get("error_info")
+    info = info if isinstance(info, dict) else {}
+    error_code = _text(error.get("error_code")) or _text(info.get("code"))
+    error_message = _text(error.get("error_message"))
+    user_message = _text(info.get("user_message"))
+    fields = info.get("fields")
+    field_errors = tuple(
+        FieldError(name, reason)
+        for entry in (fields if isinstance(fields, list) else ())
+        if isinstance(entry, dict)
+        and (name := _text(entry.get("field_name"))) is not None
+        and isinstance(reason := entry.get("reason"), str)
+    )
 
     request_id = response.headers.get("x-request-id")
     summary = error_message or user_message or response.reason_phrase or "error"
@@ -159,6 +159,15 @@ def status_error(response: httpx.Response) -> APIStatusError:
         user_message=user_message,
         field_errors=field_errors,
     )
+
+
+def body_text(response: httpx.Response) -> str:
+    """The body as text in its declared charset, or as UTF-8 where that charset cannot
+    decode it (httpx raises for, say, UTF-16 without a byte order mark)."""
+    try:
+        return response.text
+    except (UnicodeError, LookupError):
+        return response.content.decode("utf-8", "replace")
 
 
 def _text(value: object) -> str | None:

@@ -47,6 +47,16 @@ def mask(value: object) -> str:
     return text if text.startswith("cst_") else mask_mobile(mask_email(text))
 
 
+def mask_name(value: object) -> str:
+    """`John` -> `J***`: a person's name keeps only its first character."""
+    text = str(value)
+    return f"{text[:1]}***" if text else text
+
+
 def describe(fields: Mapping[str, object]) -> str:
-    """`key=value` pairs for a debug line, personal data masked."""
-    return " ".join(f"{key}={mask(value)}" for key, value in fields.items())
+    """`key=value` pairs for a debug line, personal data masked: names (`first_name`,
+    `last_name`, any field whose name ends in `name`) by `mask_name`, the rest by `mask`."""
+    return " ".join(
+        f"{key}={mask_name(value) if key.endswith('name') else mask(value)}"
+        for key, value in fields.items()
+    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from attrs import field, frozen
 
-from ._logs import mask_email, mask_mobile
+from ._logs import mask, mask_email, mask_mobile
 
 if TYPE_CHECKING:
     import httpx
@@ -18,8 +18,10 @@ T = TypeVar("T")
 
 
 def parse_timestamp(value: str) -> datetime:
-    """Both of Juspay's forms, `2016-08-02T08:07:52+0000` and `2020-03-17T14:16:31Z`, aware."""
-    return datetime.fromisoformat(value)
+    """Both of Juspay's forms, `2016-08-02T08:07:52+0000` and `2020-03-17T14:16:31Z`, aware;
+    any other ISO 8601 form too, read as UTC (the spec's zone) when it names none."""
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 @frozen
@@ -30,17 +32,26 @@ class ClientAuthToken:
     expiry: datetime
 
 
+def _masked_by(masker: Callable[[object], str]) -> Callable[[object], str]:
+    """A repr for a field holding personal data: masked, and None shown as None."""
+    return lambda value: "None" if value is None else repr(masker(value))
+
+
 @frozen(kw_only=True)
 class Customer:
-    """A customer as the server returned it; `to_dict()` gives back that exact JSON."""
+    """A customer as the server returned it; `to_dict()` gives back that exact JSON.
+
+    Its repr masks personal data as the logs do: `object_reference_id` (often an e-mail
+    address or mobile number), `mobile_number` and `email_address`; names are left out.
+    """
 
     id: str
-    object_reference_id: str
-    mobile_number: str = field(repr=lambda value: repr(mask_mobile(value)))
+    object_reference_id: str = field(repr=_masked_by(mask))
+    mobile_number: str = field(repr=_masked_by(mask_mobile))
     date_created: datetime
     last_updated: datetime
     mobile_country_code: str | None = None
-    email_address: str | None = field(default=None, repr=lambda value: repr(mask_email(value)))
+    email_address: str | None = field(default=None, repr=_masked_by(mask_email))
     first_name: str | None = field(default=None, repr=False)
     last_name: str | None = field(default=None, repr=False)
     juspay: ClientAuthToken | None = None
@@ -49,6 +60,11 @@ class Customer:
     @classmethod
     def from_json(cls, data: Any) -> Customer:
         """Read the spec's `Customer` from decoded JSON; raises on a body that is not one.
+
+        Tolerant where the spec allows absence: an optional field that is null, absent or
+        not of its type (a `juspay` that is not a whole token object, say) becomes None and
+        loses only itself. A missing or malformed required field raises (ValueError,
+        TypeError or KeyError).
 
         Read directly: the generated model's `from_dict` rebuilds closures and casts on every
         call (a quarter of the facade's time per call) and checks no types.
@@ -65,7 +81,7 @@ class Customer:
             email_address=_optional(data, "email_address"),
             first_name=_optional(data, "first_name"),
             last_name=_optional(data, "last_name"),
-            juspay=_token(data["juspay"]) if "juspay" in data else None,
+            juspay=_token(data.get("juspay")),
             json=data,
         )
 
@@ -82,14 +98,20 @@ def _required(data: Mapping[str, Any], name: str) -> str:
 
 
 def _optional(data: Mapping[str, Any], name: str) -> str | None:
-    return None if data.get(name) is None else _required(data, name)
+    value = data.get(name)
+    return value if isinstance(value, str) else None
 
 
-def _token(value: Any) -> ClientAuthToken:
+def _token(value: Any) -> ClientAuthToken | None:
     if not isinstance(value, Mapping):
-        raise TypeError("juspay is not an object")
-    expiry = parse_timestamp(_required(value, "client_auth_token_expiry"))
-    return ClientAuthToken(_required(value, "client_auth_token"), expiry)
+        return None
+    token, expiry = value.get("client_auth_token"), value.get("client_auth_token_expiry")
+    if not isinstance(token, str) or not isinstance(expiry, str):
+        return None
+    try:
+        return ClientAuthToken(token, parse_timestamp(expiry))
+    except ValueError:
+        return None
 
 
 @frozen(repr=False)

@@ -7,6 +7,7 @@ rejects exactly what the spec does not declare, before anything is sent.
 from __future__ import annotations
 
 import functools
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from juspay_customers_client.models import CreateCustomerRequest, UpdateCustomer
 from juspay_customers_client.types import UNSET, Unset
 
 from ._errors import ParameterError
+from ._options import UNSENDABLE
 
 Params = Mapping[str, object] | Iterable[tuple[str, object]]
 
@@ -27,6 +29,15 @@ ALIASES: Final[Mapping[str, str]] = {
     "options.get_client_auth_token": "options_get_client_auth_token",
 }
 CUSTOMER_ID: Final = "customer_id"
+# An id travels percent-encoded in the URL path and the x-routing-id header, so any text
+# can, but for: control characters and lone surrogates (no UTF-8 form), `.` and `..` (dot
+# segments, which URL normalisation removes: the request would reach another operation),
+# and ids so long that their URL would pass httpx's 65,536 characters (a character
+# percent-encodes to at most 12).
+MAX_ID_LENGTH: Final = 1024
+_DOT_SEGMENTS: Final = frozenset({".", ".."})
+_SHOWN_KEY_LENGTH: Final = 64
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 TOKEN_OPTION: Final = "options_get_client_auth_token"  # noqa: S105  # a field name
 _SHOWN_AS: Final = {TOKEN_OPTION: "get_client_auth_token"}
 
@@ -58,10 +69,10 @@ def collect(positional: tuple[object, ...], keywords: Mapping[str, object]) -> d
     seen = set(merged)
     for key, value in (*_pairs(rest[0] if rest else None), *keywords.items()):
         if not isinstance(key, str):
-            raise ParameterError(repr(key), "keys must be strings")
+            raise ParameterError(_shown(key), "keys must be strings")
         name = ALIASES.get(key, key)
         if name in seen:
-            raise ParameterError(key, "given more than once")
+            raise ParameterError(_shown(key), "given more than once")
         seen.add(name)
         merged[key] = value
     return merged
@@ -87,9 +98,15 @@ def _checked(given: Mapping[str, object], allowed: Mapping[str, type], what: str
         kind = allowed.get(name)
         if kind is None:
             expected = _names(allowed)
-            raise ParameterError(key, f"unknown field for {what}; expected one of {expected}")
+            raise ParameterError(
+                _shown(key), f"unknown field for {what}; expected one of {expected}"
+            )
         if not isinstance(value, kind):
-            raise ParameterError(key, f"expected {kind.__name__}, got {type(value).__name__}")
+            problem = f"expected {kind.__name__}, got {type(value).__name__}"
+            raise ParameterError(_shown(key), problem)
+        if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+            # A form body carries any other text (percent-encoded UTF-8), the server decides.
+            raise ParameterError(key, "contains a lone surrogate, which has no UTF-8 form")
         out[name] = value
     return out
 
@@ -103,11 +120,31 @@ def _names(allowed: Mapping[str, type]) -> str:
     return ", ".join(sorted(map(public_name, allowed)))
 
 
+def _shown(key: object) -> str:
+    """A key as an error names it: short and printable, whatever the caller passed."""
+    if isinstance(key, str) and 0 < len(key) <= _SHOWN_KEY_LENGTH and key.isprintable():
+        return key
+    text = repr(key)
+    return text if len(text) <= _SHOWN_KEY_LENGTH else text[:_SHOWN_KEY_LENGTH] + "..."
+
+
+def check_id(value: str, field: str) -> str:
+    """An id that can travel percent-encoded in a URL path segment and a header; else a
+    ParameterError naming `field`. Which ids exist is the server's to say."""
+    if not (value.isascii() and value.isprintable()) and UNSENDABLE.search(value):
+        raise ParameterError(field, "may not contain control characters or lone surrogates")
+    if value in _DOT_SEGMENTS:
+        raise ParameterError(field, "may not be . or .. (the URL would lose its path segment)")
+    if len(value) > MAX_ID_LENGTH:
+        raise ParameterError(field, f"longer than {MAX_ID_LENGTH} characters")
+    return value
+
+
 def _customer_id(fields: dict[str, Any]) -> str:
     customer_id: str = fields.pop(CUSTOMER_ID, "")
     if not customer_id:
         raise ParameterError(CUSTOMER_ID, "required: the cst_ id or the object_reference_id")
-    return customer_id
+    return check_id(customer_id, CUSTOMER_ID)
 
 
 def create_request(given: Mapping[str, object]) -> CreateCustomerRequest:
@@ -116,6 +153,7 @@ def create_request(given: Mapping[str, object]) -> CreateCustomerRequest:
     for name in ("object_reference_id", "mobile_number"):
         if not fields.get(name):
             raise ParameterError(name, "required for create")
+    check_id(fields["object_reference_id"], "object_reference_id")  # a get may look it up
     return CreateCustomerRequest(**fields)
 
 

@@ -15,7 +15,7 @@ from ._params import Params, collect
 
 R = TypeVar("R", covariant=True)
 RawR = TypeVar("RawR", covariant=True)
-_Plan = Callable[[RequestOptions, Mapping[str, object]], _core.Flow]
+Plan = Callable[[RequestOptions, Mapping[str, object]], _core.Flow]
 
 
 class Executor(Protocol[R, RawR]):
@@ -38,6 +38,12 @@ class CustomersResource(Generic[R, RawR]):
 
     Parameters come as a mapping, a list of `(key, value)` pairs, keywords, or a mix, like
     the Elixir `Juspay.Customers` functions; `get` and `update` also take the id first.
+
+    Every method raises only JuspayError subclasses: ParameterError (naming the field or
+    option, before anything is sent) for input that is malformed or cannot travel, such as
+    an id with control characters or one that is `.` or `..`; APIStatusError subclasses for
+    the server's error answers; APIConnectionError when no answer came. An id is sent
+    percent-encoded (UTF-8) in its own path segment, so a call reaches only its operation.
     """
 
     def __init__(self, client: Executor[R, RawR], *, raw: bool = False) -> None:
@@ -95,14 +101,27 @@ class CustomersResource(Generic[R, RawR]):
 
     def _call(
         self,
-        plan: _Plan,
+        plan: Plan,
         positional: tuple[object, ...],
         fields: Mapping[str, object],
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         headers: Mapping[str, str] | None,
     ) -> R:
-        client = self._executor()
+        return self._call_on(
+            self._executor(), plan, positional, fields, timeout, max_retries, headers
+        )
+
+    def _call_on(
+        self,
+        client: Executor[R, RawR],
+        plan: Plan,
+        positional: tuple[object, ...],
+        fields: Mapping[str, object],
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | None,
+        headers: Mapping[str, str] | None,
+    ) -> R:
         options = client._call_options(timeout, max_retries, headers)
         flow = plan(options, collect(tuple(p for p in positional if p is not None), fields))
         return cast(R, client._run_raw(flow)) if self._raw else client._run(flow)

@@ -1,32 +1,79 @@
-"""Checks of our own that no off-the-shelf tool has, registered with schemathesis.
+"""Checks of our own that no off-the-shelf tool has, registered with schemathesis on import.
 
-One definition for both runners: the `schemathesis run` CLI and the pytest suite both load
-this module through `hooks = "tests.contract.hooks"` in schemathesis.toml. Each check reads
-the request as it went over the wire, so it judges what the server saw.
+Schemathesis registers checks and hooks for the whole process; these act only inside
+`running()` (a run of `run_contract`), so importing the package leaves other runs alone.
+
+Each check reads the request as it went over the wire, so it judges what the server saw. A
+check returns True when the response is not its business (schemathesis then records no pass),
+so the report's pass counts say how often a check really judged something.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
+import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 import schemathesis
-from schemathesis import Case, CheckContext, HookContext, Response
+from attrs import define, field
+from schemathesis import Case, CheckContext, CheckFunction, HookContext, Response
 
+from ._secrets import Secret, scrub_case
+
+AnyCase: TypeAlias = Case[Any]
 CREATE, GET, UPDATE = "createCustomer", "getCustomer", "updateCustomer"
-TOKEN_OPTION = "options.get_client_auth_token"
-TOKEN_FIELD = "juspay"
+TOKEN_OPTION = "options.get_client_auth_token"  # noqa: S105 (a field name)
+TOKEN_FIELD = "juspay"  # noqa: S105
 # Headers a read-back must repeat so that it reaches the same merchant's customers.
 IDENTITY_HEADERS = ("Authorization", "x-merchantid")
 FRESH_SUFFIX = re.compile(r"_[0-9a-f]{8}$")
+# How many creates `concurrent_creates_are_kept` sends at once.
+CONCURRENT_CREATES = 8
+
+
+@define
+class _RunState:
+    """What the checks and hooks need to know about the run in progress."""
+
+    secret: Secret
+    concurrency_probed: bool = False
+    lock: threading.Lock = field(factory=threading.Lock)
+
+
+_state: _RunState | None = None
+
+
+@contextmanager
+def running(secret: Secret) -> Iterator[None]:
+    """Scope one run: the checks act, `secret` is kept out of generated values."""
+    global _state
+    previous, _state = _state, _RunState(secret)
+    try:
+        yield
+    finally:
+        _state = previous
+
+
+def _in_our_runs(check: CheckFunction) -> CheckFunction:
+    """`check`, skipping every response outside `running()`."""
+
+    @functools.wraps(check)
+    def guarded(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        return True if _state is None else check(ctx, response, case)
+
+    return guarded
 
 
 @schemathesis.check
-def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@_in_our_runs
+def no_undocumented_fields(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """The JSON body holds no field that its response schema does not declare.
 
     The spec leaves Customer and Error open (Juspay may add fields), so schema conformance lets
@@ -35,7 +82,7 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) ->
     schema = _response_schema(case, response.status_code)
     body = _json_body(response)
     if schema is None or body is None:
-        return None
+        return True
     spec = case.operation.schema.raw_schema
     extra = sorted(_undocumented(body, schema, spec, "body"))
     if extra:
@@ -47,11 +94,14 @@ def no_undocumented_fields(ctx: CheckContext, response: Response, case: Case) ->
 
 
 @schemathesis.check
-def get_returns_what_create_wrote(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@_in_our_runs
+def get_returns_what_create_wrote(
+    ctx: CheckContext, response: Response, case: AnyCase
+) -> bool | None:
     """A created customer reads back as created, by its `cst_` id and by object_reference_id."""
     created = _customer(response) if _operation_id(case) == CREATE else None
     if created is None:
-        return None
+        return True
     expected = _without_token(created)
     for key in ("id", "object_reference_id"):
         fetched = _read_back(ctx, case, response, str(created[key]))
@@ -62,11 +112,12 @@ def get_returns_what_create_wrote(ctx: CheckContext, response: Response, case: C
 
 
 @schemathesis.check
-def update_persists(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@_in_our_runs
+def update_persists(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """An update answers the values it was sent, and a later get returns that same customer."""
     updated = _customer(response) if _operation_id(case) == UPDATE else None
     if updated is None:
-        return None
+        return True
     updatable = _request_schema(case).get("properties", {})
     sent = _sent_fields(response)
     wrong = {
@@ -83,14 +134,15 @@ def update_persists(ctx: CheckContext, response: Response, case: Case) -> bool |
 
 
 @schemathesis.check
-def token_only_when_asked(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@_in_our_runs
+def token_only_when_asked(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """The `juspay` token object is there exactly when the request asked for it.
 
     Create asks in its form body, get in its query string; update has no such option.
     """
     customer = _customer(response)
     if customer is None:
-        return None
+        return True
     asked = _asked_for_token(response, _operation_id(case))
     present = customer.get(TOKEN_FIELD) is not None
     if asked and not present:
@@ -106,8 +158,78 @@ def token_only_when_asked(ctx: CheckContext, response: Response, case: Case) -> 
     return None
 
 
+@schemathesis.check
+@_in_our_runs
+def concurrent_creates_are_kept(
+    ctx: CheckContext, response: Response, case: AnyCase
+) -> bool | None:
+    """Creates sent at the same moment are all kept: each one answered 200 reads back as such.
+
+    Once per run, on the first create that reads back on its own (one that does not is
+    `get_returns_what_create_wrote`'s finding): sends `CONCURRENT_CREATES` copies of it at
+    once, each with a fresh object_reference_id, then gets every customer answered 200 by id.
+    """
+    state = _state
+    created = _customer(response) if _operation_id(case) == CREATE else None
+    if state is None or created is None or not isinstance(case.body, dict):
+        return True
+    if state.concurrency_probed:
+        return True
+    if _read_back(ctx, case, response, str(created["id"])).status_code != 200:
+        return True
+    with state.lock:
+        if state.concurrency_probed:
+            return True
+        state.concurrency_probed = True
+    reference_rules = _reference_rules(case)
+    operation, headers = case.operation, _identity_headers(response)
+    probes = [
+        operation.Case(
+            body={
+                **case.body,
+                "object_reference_id": _fresh_reference(
+                    str(case.body.get("object_reference_id", "concurrent")), reference_rules
+                ),
+            },
+            headers=headers,
+            media_type=case.media_type,
+        )
+        for _ in range(CONCURRENT_CREATES)
+    ]
+    start = threading.Barrier(len(probes))
+
+    def send(probe: AnyCase) -> Response:
+        start.wait()
+        return _send(ctx, case, probe)
+
+    with ThreadPoolExecutor(max_workers=len(probes)) as pool:
+        answers = list(pool.map(send, probes))
+    lost = []
+    for probe, answer in zip(probes, answers, strict=True):
+        _record(ctx, case, probe, answer)
+        customer = _customer(answer)
+        if customer is None:
+            continue
+        fetched = _read_back(ctx, case, answer, str(customer["id"]))
+        if fetched.status_code != 200:
+            lost.append(f"GET {customer['id']} answered {fetched.status_code}")
+    if lost:
+        raise AssertionError(
+            f"{len(lost)} of {len(probes)} customers created at the same moment (each "
+            f"answered 200) were not kept: {'; '.join(lost)}"
+        )
+    return None
+
+
 @schemathesis.hook
-def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> None:
+def before_call(context: HookContext, case: AnyCase, kwargs: dict[str, Any]) -> None:
+    """Keep the API key out of generated values, and give each create a fresh reference."""
+    if _state is not None:
+        scrub_case(case, (_state.secret.api_key,))
+        _freshen_reference(case)
+
+
+def _freshen_reference(case: AnyCase) -> None:
     """Give each create a fresh object_reference_id; an invalid one is left as generated.
 
     The id is unique per merchant. Without this the spec's example `guest_user` is taken by
@@ -118,17 +240,23 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
     if _operation_id(case) != CREATE or not isinstance(case.body, dict):
         return
     reference = case.body.get("object_reference_id")
-    rules = _resolve(
-        case.operation.schema.raw_schema, _request_schema(case)["properties"]["object_reference_id"]
-    )
-    if not (isinstance(reference, str) and _satisfies(reference, rules)):
-        return
+    rules = _reference_rules(case)
+    if isinstance(reference, str) and _satisfies(reference, rules):
+        case.body["object_reference_id"] = _fresh_reference(reference, rules)
+
+
+def _reference_rules(case: AnyCase) -> Mapping[str, Any]:
+    properties = _request_schema(case).get("properties", {})
+    return dict(_resolve(case.operation.schema.raw_schema, properties["object_reference_id"]))
+
+
+def _fresh_reference(reference: str, rules: Mapping[str, Any]) -> str:
+    """`reference` with a random suffix, within the schema's rules (else unchanged)."""
     # A case can be sent more than once (replays, shrinking): swap our suffix, do not stack it.
     stem = FRESH_SUFFIX.sub("", reference)
     suffix = f"_{secrets.token_hex(4)}"
     fresh = stem[: rules.get("maxLength", len(stem) + len(suffix)) - len(suffix)] + suffix
-    if _satisfies(fresh, rules):
-        case.body["object_reference_id"] = fresh
+    return fresh if _satisfies(fresh, rules) else reference
 
 
 # --- reading the spec -------------------------------------------------------------------
@@ -144,11 +272,11 @@ def _resolve(spec: Mapping[str, Any], node: Any) -> Any:
     return node
 
 
-def _operation_id(case: Case) -> str:
+def _operation_id(case: AnyCase) -> str:
     return str(case.operation.definition.raw.get("operationId", ""))
 
 
-def _response_schema(case: Case, status_code: int) -> Mapping[str, Any] | None:
+def _response_schema(case: AnyCase, status_code: int) -> Mapping[str, Any] | None:
     spec = case.operation.schema.raw_schema
     responses = case.operation.definition.raw.get("responses", {})
     declared = next(
@@ -163,7 +291,7 @@ def _response_schema(case: Case, status_code: int) -> Mapping[str, Any] | None:
     return None if media is None else _resolve(spec, media.get("schema"))
 
 
-def _request_schema(case: Case) -> Mapping[str, Any]:
+def _request_schema(case: AnyCase) -> Mapping[str, Any]:
     spec = case.operation.schema.raw_schema
     body = _resolve(spec, case.operation.definition.raw.get("requestBody", {}))
     for media in body.get("content", {}).values():
@@ -257,26 +385,37 @@ def _same_value(sent: Any, answered: Any) -> bool:
     return bool(sent == answered)
 
 
-def _read_back(ctx: CheckContext, case: Case, response: Response, customer_id: str) -> Response:
+def _identity_headers(response: Response) -> dict[str, str]:
+    """The headers that make a request the checked request's merchant's."""
+    headers = response.request.headers
+    return {name: str(headers[name]) for name in IDENTITY_HEADERS if name in headers}
+
+
+def _read_back(ctx: CheckContext, case: AnyCase, response: Response, customer_id: str) -> Response:
     """GET a customer as the checked request's merchant, recorded as that request's child."""
-    schema = case.operation.schema
-    headers = {
-        name: response.request.headers[name]
-        for name in IDENTITY_HEADERS
-        if name in response.request.headers
-    }
-    probe = schema["/customers/{customer_id}"]["GET"].Case(
-        path_parameters={"customer_id": customer_id}, headers=headers
+    probe = case.operation.schema["/customers/{customer_id}"]["GET"].Case(
+        path_parameters={"customer_id": customer_id}, headers=_identity_headers(response)
     )
-    # The run's transport settings (base URL, timeouts) are internal to schemathesis; its
-    # built-in checks that send requests of their own use them the same way.
+    fetched = _send(ctx, case, probe)
+    _record(ctx, case, probe, fetched)
+    return fetched
+
+
+def _send(ctx: CheckContext, case: AnyCase, probe: AnyCase) -> Response:
+    """Send `probe` the way the run sends its requests (same server, timeouts, app)."""
+    # The run's transport settings are internal to schemathesis; its built-in checks that send
+    # requests of their own use them the same way.
     kwargs = dict(ctx.internals.transport_kwargs or {})
     if case.operation.app is not None:
         kwargs.setdefault("app", case.operation.app)
+    answer: Response = case.operation.schema.transport.send(probe, **kwargs)
+    return answer
+
+
+def _record(ctx: CheckContext, case: AnyCase, probe: AnyCase, response: Response) -> None:
+    """Record `probe` and its answer as a child of the checked case, for reports."""
     ctx.internals.record_case(parent_id=case.id, case=probe)
-    fetched = schema.transport.send(probe, **kwargs)
-    ctx.internals.record_response(case_id=probe.id, response=fetched)
-    return fetched
+    ctx.internals.record_response(case_id=probe.id, response=response)
 
 
 def _assert_same_customer(fetched: Response, expected: Mapping[str, Any], what: str) -> None:
