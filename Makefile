@@ -7,7 +7,11 @@ export PATH := $(BIN):$(PATH)
 SPEC := openapi/juspay-customers.yaml
 GEN_CONFIG := generator-config.yml
 GEN_PKG := generated/juspay_customers_client
-HAND_WRITTEN := wrapper mock contract tests benchmarks
+# The facade's typed module: per-field facts from the spec (codegen/facade.py).
+GEN_FACADE := wrapper/juspay_customers/_generated.py
+HAND_WRITTEN := wrapper mock contract tests benchmarks codegen
+# The second step's output formatted alone, so it depends only on the spec and pinned tools.
+FORMAT_FACADE = ruff format --isolated --no-cache --line-length 100 --target-version py311
 
 .DEFAULT_GOAL := help
 .PHONY: help install tools generate check-generated lint test demo
@@ -17,8 +21,9 @@ help:
 	@echo "make test             lint, check-generated, then every test"
 	@echo "make generate         regenerate $(GEN_PKG) from $(SPEC)"
 	@echo "make check-generated  fail if $(GEN_PKG) is not what the spec produces"
-	@echo "make lint             ruff, mypy --strict, spec validation"
-	@echo "make mock [PORT=8080] [API_KEY=test_key]   serve the stateful mock on 127.0.0.1"
+	@echo "make lint             ruff, mypy --strict, spec validation, basedpyright on a consumer"
+	@echo "make mock [PORT=8080] [API_KEY=test_key] [STORE=url] [WORKERS=n]   serve the stateful mock"
+	@echo "make redis-server     install Debian's redis-server when missing (as root, with apt)"
 	@echo "make contract URL=http://host:port API_KEY=key   the contract suite against any server"
 	@echo "make contract-deep    the contract suite with many more examples"
 	@echo "make bench [BENCH_ARGS=--quick]   benchmarks; writes benchmarks/results.md"
@@ -40,25 +45,33 @@ install: $(VENV)/.installed
 generate: $(VENV)/.tools
 	openapi-python-client generate --path $(SPEC) --config $(GEN_CONFIG) --meta none \
 		--output-path $(GEN_PKG) --overwrite --fail-on-warning
+	$(PY) codegen/facade.py $(SPEC) $(GEN_FACADE)
+	$(FORMAT_FACADE) --quiet $(GEN_FACADE)
 
 check-generated: $(VENV)/.tools
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	openapi-python-client generate --path $(SPEC) --config $(GEN_CONFIG) --meta none \
 		--output-path "$$tmp/pkg" --fail-on-warning >/dev/null && \
-	if diff -ru --exclude=__pycache__ $(GEN_PKG) "$$tmp/pkg"; then \
-		echo "check-generated: $(GEN_PKG) matches $(SPEC)"; \
+	$(PY) codegen/facade.py $(SPEC) "$$tmp/facade.py" && \
+	$(FORMAT_FACADE) --quiet "$$tmp/facade.py" && \
+	if diff -ru --exclude=__pycache__ $(GEN_PKG) "$$tmp/pkg" && \
+		diff -u $(GEN_FACADE) "$$tmp/facade.py"; then \
+		echo "check-generated: $(GEN_PKG) and $(GEN_FACADE) match $(SPEC)"; \
 	else \
-		echo "check-generated: $(GEN_PKG) differs from what $(SPEC) produces; run 'make generate'" >&2; \
+		echo "check-generated: $(GEN_PKG) or $(GEN_FACADE) differs from what $(SPEC) produces; run 'make generate'" >&2; \
 		exit 1; \
 	fi
 
 lint: $(VENV)/.installed
 	ruff check $(HAND_WRITTEN)
 	ruff format --check $(HAND_WRITTEN)
-	mypy wrapper mock contract
+	mypy wrapper mock contract codegen
 	openapi-spec-validator $(SPEC)
+	@# A merchant's view of the facade's types (tests/typing asserts the wrong lines too).
+	mypy --strict tests/typing/consumer_ok.py
+	basedpyright --pythonpath $(PY) -p tests/typing/pyrightconfig.json tests/typing/consumer_ok.py
 
-test: lint check-generated
+test: lint check-generated redis-server
 	$(PY) -m pytest
 
 # The Elixir Juspay.Customers page's examples through the facade, against an in-process mock.
@@ -66,11 +79,23 @@ demo: $(VENV)/.installed
 	$(PY) examples/elixir_customers.py --mock
 
 # --- Mock server (mock/juspay_mock): serve on 127.0.0.1 until Ctrl-C.
-.PHONY: mock
-# The key goes through the environment: `ps` shows a command line to every user.
-mock: export JUSPAY_MOCK_API_KEYS := $(or $(API_KEY),test_key)
+# [STORE=memory|sqlite:///mock.db|redis://127.0.0.1:6379/0] [WORKERS=n] [ADMIN_TOKEN=t]
+.PHONY: mock redis-server
+# The key and the admin token go through the environment: `ps` shows a command line to everyone.
+mock: export JUSPAY_MOCK_API_KEYS := $(or $(API_KEY),$(JUSPAY_MOCK_API_KEYS),test_key)
+mock: export JUSPAY_MOCK_ADMIN_TOKEN := $(ADMIN_TOKEN)
 mock: $(VENV)/.installed
-	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080)
+	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080) $(if $(STORE),--store '$(STORE)') \
+		$(if $(WORKERS),--workers $(WORKERS))
+
+# Debian's redis-server, for --store redis:// and the tests of it (which start their own on a
+# free loopback port): installed with apt when missing and run as root, as bench does for wrk;
+# otherwise those tests skip, saying why.
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -qq redis-server >/dev/null 2>&1 || \
+		{ apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null; }; }; } || \
+		echo "redis-server: not installed (needs root and apt); the Redis store's tests skip"
 
 # --- Contract suite: `juspay-contract` (contract/juspay_contract), schemathesis with our checks.
 .PHONY: contract contract-deep contract-prism
@@ -119,17 +144,29 @@ contract-prism: $(VENV)/.installed
 		exit 1; }
 
 # --- Benchmarks (benchmarks/, not part of `make test`): ratios against baselines measured
-# side by side, printed and written to benchmarks/results.md. Installs wrk (apt, as root) and
-# Prism (npm, into the ignored benchmarks/.cache/) when it can; without wrk the load comes from
-# a Python multi-process generator, without npm Prism is left out. BENCH_ARGS=--quick: small.
+# side by side, printed and written to benchmarks/results.md. Installs wrk, redis-server and
+# Java (apt, as root), Prism and WireMock standalone (npm, into the ignored benchmarks/.cache/)
+# when it can; without wrk the load comes from a Python multi-process generator, and a missing
+# Prism, Redis or WireMock (npm and java) is left out, its rows saying so. BENCH_ARGS=--quick.
 .PHONY: bench
 PRISM_VERSION := 5.14.2
 PRISM := benchmarks/.cache/node_modules/.bin/prism
-bench: $(VENV)/.installed
+WIREMOCK_VERSION := 3.13.2
+WIREMOCK_BUILD := benchmarks/.cache/node_modules/wiremock/build
+WIREMOCK_JAR := $(WIREMOCK_BUILD)/wiremock-standalone-$(WIREMOCK_VERSION).jar
+JAVA_PACKAGE := openjdk-17-jre-headless
+bench: $(VENV)/.installed redis-server
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get install -y -qq wrk >/dev/null; } || echo "bench: no wrk; Python load generator"
 	@[ "$$($(PRISM) --version 2>/dev/null)" = "$(PRISM_VERSION)" ] || \
 		{ command -v npm >/dev/null && npm install --prefix benchmarks/.cache --no-audit \
 		--no-fund --loglevel=error @stoplight/prism-cli@$(PRISM_VERSION); } || \
 		echo "bench: no npm; Prism is left out"
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -qq $(JAVA_PACKAGE) >/dev/null 2>&1 || \
+		{ apt-get update -qq >/dev/null && apt-get install -y -qq $(JAVA_PACKAGE) >/dev/null; }; }; } || \
+		echo "bench: no java (needs root and apt); WireMock is left out"
+	@[ -f $(WIREMOCK_JAR) ] || { command -v npm >/dev/null && npm install --prefix \
+		benchmarks/.cache --no-audit --no-fund --loglevel=error wiremock@$(WIREMOCK_VERSION); } || \
+		echo "bench: no npm; WireMock is left out"
 	$(PY) -m benchmarks $(BENCH_ARGS)

@@ -12,7 +12,7 @@ from . import client, server, startup
 from ._load import LoadResult, generator
 from ._measure import MISSED, Comparison, Row, Target
 from ._report import table, write
-from ._servers import prism_command
+from ._servers import have, prism_command, wiremock_command, wiremock_version
 
 RESULTS = Path(__file__).with_name("results.md")
 MB = 1024 * 1024
@@ -85,6 +85,65 @@ def throughput_rows(sizes: Sizes, with_prism: bool) -> Iterator[Row]:
         )
 
 
+def variant_rows(sizes: Sizes) -> Iterator[Row]:
+    """The mock with its journal on vs off, on SQLite and Redis vs memory, and vs WireMock's
+    stubs: one side-by-side run, so every ratio pairs rounds taken moments apart."""
+    names = ["mock", "journal off", "sqlite"]
+    with_redis = have("redis-server")
+    with_wiremock = wiremock_command() is not None
+    names += ["redis"] * with_redis + ["wiremock"] * with_wiremock
+    measured = server.variants(sizes.load_rounds, sizes.load_seconds, names)
+    loaded = measured.throughput
+    connections = f"({server.CONNECTIONS} connections)"
+    for op in server.OPERATIONS:
+        yield Row(
+            f"mock journal {connections}",
+            f"`{op}`, journal on (the default)",
+            _load_cell("on", loaded.median_result(op, "mock")),
+            _load_cell("`--journal-size 0`", loaded.median_result(op, "journal off")),
+            loaded.ratio(op, "mock", "journal off"),
+            Target(0.9, at_least=True),
+        )
+    for store, label, url in (("sqlite", "SQLite", "sqlite:///…"), ("redis", "Redis", "redis://…")):
+        for op in server.OPERATIONS:
+            what = f"`{op}`, `--store {url}`"
+            if store not in loaded.results[op]:
+                yield Row(f"mock stores {connections}", what, "redis-server not installed")
+                continue
+            yield Row(
+                f"mock stores {connections}",
+                what,
+                _load_cell(label, loaded.median_result(op, store)),
+                _load_cell("memory", loaded.median_result(op, "mock")),
+                loaded.ratio(op, store, "mock"),
+            )
+    section = f"mock vs WireMock stubs {connections}"
+    if with_wiremock:
+        refuses = ", ".join(
+            f"{name}: {'yes' if measured.validation[name] else 'no'}"
+            for name in ("mock", "wiremock")
+        )
+        yield Row(
+            section,
+            f"WireMock {wiremock_version()} standalone (`java -jar`; journal and logging off;"
+            f" {server.WIREMOCK_WARM_UP:.0f} s of load to warm its JIT first)",
+            f"refuses a malformed create: {refuses}",
+        )
+    for op in server.OPERATIONS:
+        mock = _load_cell("mock", loaded.median_result(op, "mock"))
+        if not with_wiremock:
+            yield Row(section, f"`{op}`", mock, "WireMock not installed (needs npm and java)")
+            continue
+        yield Row(
+            section,
+            f"`{op}`",
+            mock,
+            _load_cell("WireMock", loaded.median_result(op, "wiremock")),
+            loaded.ratio(op, "mock", "wiremock"),
+            Target(1.0, at_least=True),
+        )
+
+
 def scale_rows(sizes: Sizes) -> Iterator[Row]:
     measured = server.scale(sizes.load_rounds, large=sizes.large_store, seconds=sizes.load_seconds)
     small = measured.throughput.median_result("get", "small")
@@ -113,7 +172,7 @@ def startup_rows(sizes: Sizes, with_prism: bool) -> Iterator[Row]:
     httpx_time = f"`import httpx` {imports.median('import httpx') * 1000:.0f} ms"
     for name, target in (
         ("import juspay_customers", Target(1.3)),
-        ("from juspay_customers import Juspay", None),
+        ("from juspay_customers import Juspay", Target(1.1)),  # issue 9
     ):
         yield Row(
             "start-up",
@@ -158,6 +217,7 @@ def run(sizes: Sizes, with_prism: bool) -> list[Row]:
             Target(1.1),
         ),
         *throughput_rows(sizes, with_prism),
+        *variant_rows(sizes),
         *scale_rows(sizes),
         *startup_rows(sizes, with_prism),
     ]

@@ -1,4 +1,7 @@
-"""Servers under test, each in its own process on 127.0.0.1: the mock and Stoplight Prism."""
+"""Servers under test, each in its own process on 127.0.0.1: the mock, Stoplight Prism, WireMock.
+
+Also a throw-away `redis-server` for the mock's Redis store.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "openapi" / "juspay-customers.yaml"
-PRISM = ROOT / "benchmarks" / ".cache" / "node_modules" / ".bin" / "prism"
+CACHE = ROOT / "benchmarks" / ".cache" / "node_modules"  # npm's, filled by `make bench`
+PRISM = CACHE / ".bin" / "prism"
+WIREMOCK_JARS = CACHE / "wiremock" / "build"  # the npm package `wiremock` carries the jar
 API_KEY = "bench_key"
 AUTHORIZATION = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
 START_TIMEOUT = 60.0
@@ -78,10 +83,30 @@ def prism_command() -> list[str] | None:
     return [str(PRISM)] if PRISM.exists() else None
 
 
+def wiremock_jar() -> Path | None:
+    """WireMock standalone's jar, if `make bench` could install it."""
+    jars = sorted(WIREMOCK_JARS.glob("wiremock-standalone-*.jar"))
+    return jars[-1] if jars else None
+
+
+def wiremock_command() -> list[str] | None:
+    """How to start WireMock standalone: `java -jar`, if both are installed."""
+    jar = wiremock_jar()
+    java = shutil.which("java")
+    return [java, "-jar", str(jar)] if jar is not None and java is not None else None
+
+
+def wiremock_version() -> str:
+    """WireMock's version, from its jar's name ("3.13.2"); "" when it is not installed."""
+    jar = wiremock_jar()
+    return "" if jar is None else jar.stem.removeprefix("wiremock-standalone-")
+
+
 def mock_command() -> list[str]:
-    """The mock's own console script, as users run it (`make mock`)."""
+    """The mock's own console script, as users run it (`make mock`); the API key comes from
+    `JUSPAY_MOCK_API_KEYS` (see `serve`), never the command line."""
     script = Path(sys.executable).with_name("juspay-mock")
-    return [str(script) if script.exists() else "juspay-mock", "--api-key", API_KEY]
+    return [str(script) if script.exists() else "juspay-mock"]
 
 
 def free_port() -> int:
@@ -92,11 +117,33 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(name: str) -> Iterator[Server]:
-    """Launch `name` ("mock" or "prism") on a free loopback port; stop it on exit."""
+def serve(name: str, *options: str) -> Iterator[Server]:
+    """Launch `name` ("mock", "prism" or "wiremock") on a free loopback port, with `options`
+    added to its command line (the mock's `--store URL`, WireMock's `--root-dir DIR`); stop it
+    on exit."""
     port = free_port()
+    environment = dict(os.environ)
     if name == "mock":
         command = [*mock_command(), "--host", "127.0.0.1", "--port", str(port)]
+        environment["JUSPAY_MOCK_API_KEYS"] = API_KEY
+    elif name == "wiremock":
+        wiremock = wiremock_command()
+        if wiremock is None:
+            raise RuntimeError("WireMock is not installed (make bench installs it: npm and java)")
+        # WireMock's best showing for stateless stubs: no request journal, no logging, and
+        # answers with a Content-Length (its default is chunked).
+        command = [
+            *wiremock,
+            "--bind-address",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-request-journal",
+            "--disable-request-logging",
+            "--disable-banner",
+            "--use-chunked-encoding",
+            "never",
+        ]
     else:
         prism = prism_command()
         if prism is None:
@@ -106,7 +153,11 @@ def serve(name: str) -> Iterator[Server]:
     with tempfile.TemporaryFile() as log:
         launched = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+            [*command, *options],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=environment,
+            start_new_session=True,
         )
         try:
             server = Server(name, process, "127.0.0.1", port, 0.0)
@@ -141,6 +192,35 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """Debian's `redis-server` on a free loopback port, keeping nothing on disk; yields its
+    `redis://` URL for the mock's `--store`."""
+    program = shutil.which("redis-server")
+    if program is None:
+        raise RuntimeError("redis-server is not installed (make bench installs it: root, apt)")
+    port = free_port()
+    command = [program, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(directory)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.perf_counter() + START_TIMEOUT
+        while not _accepts(port):
+            if process.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {port}")
+            time.sleep(0.01)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        _stop(process)
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def have(program: str) -> bool:

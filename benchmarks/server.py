@@ -1,4 +1,5 @@
-"""The mock under concurrent load, beside Prism, and as its store grows."""
+"""The mock under concurrent load: beside Prism; with its journal on and off; on each store;
+beside WireMock's stateless stubs; and as its store grows."""
 
 from __future__ import annotations
 
@@ -6,18 +7,34 @@ import functools
 import itertools
 import json
 import statistics
-from collections.abc import Iterator, Mapping
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from ._load import Load, LoadResult, run_load
+from ._load import FORM, Load, LoadResult, run_load
 from ._measure import alternate
-from ._servers import AUTHORIZATION, Server, serve
+from ._servers import AUTHORIZATION, Server, redis_server, serve
 
 OPERATIONS = ("get", "create", "update")
 CUSTOMER_PREFIX = "cst_bench"  # seeded ids: cst_bench00000000, cst_bench00000001, ...
 BAD_CREATE = b"object_reference_id=bench_bad&mobile_number=not-a-number"
 CONNECTIONS = 16
+# The mock side by side with itself and WireMock: each name's `juspay-mock` options.
+MOCK_VARIANTS: Mapping[str, tuple[str, ...]] = {
+    "mock": (),  # as users run it: memory store, journal on
+    "journal off": ("--journal-size", "0"),
+    "sqlite": ("--store", "sqlite:///{directory}/bench.db"),
+    "redis": ("--store", "{redis}"),
+}
+VARIANTS = (*MOCK_VARIANTS, "wiremock")
+# Load before WireMock's measured rounds: the JVM compiles its hot paths under load, and on two
+# cores it took about 35 s of get/create/update to reach its full speed (from a few thousand
+# requests per second). A cold JVM would be measuring its compiler.
+WIREMOCK_WARM_UP = 40.0
 _runs = itertools.count()  # a fresh object_reference_id prefix for every create load
 
 
@@ -144,3 +161,102 @@ def scale(rounds: int, small: int = 1_000, large: int = 100_000, seconds: float 
         json_bytes = sum(len(json.dumps(c, separators=(",", ":"))) for c in stored)
         sized = {"small": (few, small), "large": (many, large)}
         return Scale(small, large, _compare(sized, ("get",), rounds, seconds), growth, json_bytes)
+
+
+def answers(server: Server) -> dict[str, tuple[int, bytes]]:
+    """`server`'s status and body for one create, get and update (of the first seeded
+    customer), per operation: what WireMock's stubs answer."""
+    customer = f"/customers/{CUSTOMER_PREFIX}00000000"
+    create = f"object_reference_id=stub{next(_runs)}&mobile_number=9988776655"
+    requests = {
+        "create": ("POST", "/customers", create.encode()),
+        "get": ("GET", customer, None),
+        "update": ("POST", customer, b"first_name=Bench"),
+    }
+    return {
+        op: server.request(method, path, body, FORM if body else "")
+        for op, (method, path, body) in requests.items()
+    }
+
+
+def stubs(answered: Mapping[str, tuple[int, bytes]]) -> dict[str, Any]:
+    """WireMock stub mappings giving the mock's `answers`: any create, get or update of any
+    customer, matched on method and path only (no validation, no state)."""
+    customer = "/customers/[^/]+"
+    matchers = {
+        "create": {"method": "POST", "urlPath": "/customers"},
+        "get": {"method": "GET", "urlPathPattern": customer},
+        "update": {"method": "POST", "urlPathPattern": customer},
+    }
+    return {
+        "mappings": [
+            {
+                "request": matchers[op],
+                "response": {
+                    "status": status,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": body.decode(),
+                },
+            }
+            for op, (status, body) in answered.items()
+        ]
+    }
+
+
+def warm_up(server: Server, seconds: float) -> None:
+    """Load `server` with get, create and update in turn, one second each, for `seconds`."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for op in OPERATIONS:
+            _recorded([], server, op, 1, 1.0)
+
+
+@dataclass(frozen=True)
+class Variants:
+    """The mock's variants and WireMock loaded side by side (names from `VARIANTS`)."""
+
+    throughput: Throughput
+    validation: Mapping[str, bool]  # whether each server refuses a malformed create
+
+
+def variants(
+    rounds: int,
+    seconds: float = 3.0,
+    names: Iterable[str] = VARIANTS,
+    wiremock_warm_up: float = WIREMOCK_WARM_UP,
+) -> Variants:
+    """get, create and update under load on each of `names`, in alternating rounds.
+
+    "mock" is the mock as users run it (memory store, journal on) and always runs: it is every
+    other variant's baseline, and WireMock's stubs answer what it answered. "redis" starts a
+    throw-away `redis-server`; "wiremock" is warmed up first (`WIREMOCK_WARM_UP`).
+    """
+    wanted = ["mock", *(name for name in names if name != "mock")]
+    with ExitStack() as stack:
+        directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench")))
+        places = {"directory": str(directory)}
+        if "redis" in wanted:
+            places["redis"] = stack.enter_context(redis_server(directory))
+        servers = {
+            name: stack.enter_context(
+                serve("mock", *(option.format(**places) for option in MOCK_VARIANTS[name]))
+            )
+            for name in wanted
+            if name in MOCK_VARIANTS
+        }
+        for mock in servers.values():
+            mock.seed(list(customers(1)))
+        if "wiremock" in wanted:
+            mappings = directory / "wiremock" / "mappings"
+            mappings.mkdir(parents=True)
+            answered = answers(servers["mock"])
+            (mappings / "customers.json").write_text(json.dumps(stubs(answered)))
+            servers["wiremock"] = stack.enter_context(
+                serve("wiremock", "--root-dir", str(mappings.parent))
+            )
+            if answers(servers["wiremock"]) != answered:
+                raise RuntimeError("WireMock's stubs do not answer what the mock answered")
+            warm_up(servers["wiremock"], wiremock_warm_up)
+        validation = {name: validates(server) for name, server in servers.items()}
+        loaded = {name: (server, 1) for name, server in servers.items()}
+        return Variants(_compare(loaded, OPERATIONS, rounds, seconds), validation)

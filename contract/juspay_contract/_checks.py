@@ -225,7 +225,7 @@ def concurrent_creates_are_kept(
 def before_call(context: HookContext, case: AnyCase, kwargs: dict[str, Any]) -> None:
     """Keep the API key out of generated values, and give each create a fresh reference."""
     if _state is not None:
-        scrub_case(case, (_state.secret.api_key,))
+        scrub_case(case, _state.secret)
         _freshen_reference(case)
 
 

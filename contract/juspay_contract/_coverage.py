@@ -12,6 +12,8 @@ from typing import Any
 
 from attrs import frozen
 
+from ._spec import spec_document
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -255,6 +257,29 @@ def build_coverage(
             for name, outcomes in sorted(checks.items(), key=lambda kv: (kv[0] not in ours, kv[0]))
         ),
     )
+
+
+def documented_items() -> dict[str, frozenset[str]]:
+    """Per operationId of the shipped spec, what a gap can name (`Gap.item`): each documented
+    status as the report shows it (`403`, `4XX`, `default`) and each link name."""
+    empty: Counter[Any] = Counter()
+    coverage = build_coverage(
+        spec_document(),
+        selected=(),
+        requests=empty,
+        network_errors=empty,
+        phases={},
+        statuses={},
+        links=empty,
+        checks={},
+        our_checks=(),
+    )
+    return {
+        op.operation_id: frozenset(
+            [s.status for s in op.statuses] + [link.name for link in op.links]
+        )
+        for op in coverage.operations
+    }
 
 
 def _status_counts(responses: Mapping[str, Any], seen: Counter[int]) -> tuple[StatusCount, ...]:

@@ -1,8 +1,12 @@
 """What a run leaves behind: `coverage.md` and `junit.xml` in the report folder, and the
-terminal summary. Everything passes through `Secret.redact` on its way out."""
+terminal summary. What a run saw (findings, errors, reproductions, the JUnit report, the URL)
+passes through `Secret.redact` on its way out; what comes from the spec (operation labels,
+statuses, links) and the counts do not need to."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -20,13 +24,33 @@ SHOWN_FINDINGS = 20
 def facts(options: RunOptions, run: ContractRun, verdict: Verdict) -> list[str]:
     """The run's settings and outcome, one line each."""
     seed = "deterministic" if options.seed is None else str(options.seed)
+    ran = [phase for phase in options.phases if phase not in run.skipped_phases]
     return [
-        f"Server: {options.url or 'in-process ASGI app'}",
-        f"Verdict: {verdict}",
+        f"Server: {options.secret.redact(options.url or 'in-process ASGI app')}",
+        f"Verdict: {options.secret.redact(str(verdict))}",
         f"Requests: {run.coverage.requests}; findings: {len(run.findings)}; "
         f"errors: {len(run.errors)}",
-        f"Phases: {', '.join(options.phases)}; max examples: {options.max_examples}; seed: {seed}",
+        f"Phases: {', '.join(ran) or 'none'}; max examples: {options.max_examples}; seed: {seed}",
+        *(f"Phase {phase} not run: {why}" for phase, why in run.skipped_phases.items()),
     ]
+
+
+def prepare_report_dir(directory: Path) -> None:
+    """Create `directory` if missing and make sure both reports can be written there.
+
+    Raises `OSError` (with a reason fit for one line) when they cannot: called before a run,
+    so a bad folder costs no requests.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError("it exists and is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in (COVERAGE_FILE, JUNIT_FILE):
+        path = directory / name
+        if path.exists() and (not path.is_file() or not os.access(path, os.W_OK)):
+            raise PermissionError(f"{path} exists and cannot be overwritten")
+    # Permissions alone do not tell (a read-only file system, root): write a file there.
+    with tempfile.TemporaryFile(dir=directory):
+        pass
 
 
 def write_reports(
@@ -41,31 +65,34 @@ def write_reports(
     markdown = run.coverage.to_markdown(
         title="Contract coverage", facts=facts(options, run, verdict), allowances=allowances
     )
-    markdown += _findings_markdown(run.findings)
+    markdown += options.secret.redact(_findings_markdown(run.findings))
+    junit = options.secret.redact(run.junit_xml)
     written = []
-    for name, text in ((COVERAGE_FILE, markdown), (JUNIT_FILE, run.junit_xml)):
+    for name, text in ((COVERAGE_FILE, markdown), (JUNIT_FILE, junit)):
         path = directory / name
-        path.write_text(options.secret.redact(text), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
 def terminal(options: RunOptions, run: ContractRun, reports: Sequence[Path]) -> Iterator[str]:
-    """The run's summary for the terminal, redacted, verdict not included."""
-    lines = [f"juspay-contract: {run.coverage.requests} requests to {options.url or 'the app'}"]
-    lines += run.coverage.summary()
+    """The run's summary for the terminal, what the run saw redacted, verdict not included."""
+    redact = options.secret.redact
+    yield redact(f"juspay-contract: {run.coverage.requests} requests to {options.url or 'the app'}")
+    yield from run.coverage.summary()
+    for phase, why in run.skipped_phases.items():
+        yield f"  phase {phase} not run: {why}"
     distinct = _distinct(run.findings)
     if distinct:
-        lines.append(f"findings ({len(run.findings)}; first of each kind):")
+        yield f"findings ({len(run.findings)}; first of each kind):"
     for finding in distinct[:SHOWN_FINDINGS]:
-        lines.append(f"  {finding}")
+        yield redact(f"  {finding}")
         if finding.reproduce:
-            lines.append(f"    reproduce: {finding.reproduce}")
-    lines += [f"  [error] {error.splitlines()[0]}" for error in run.errors[:SHOWN_FINDINGS]]
+            yield redact(f"    reproduce: {finding.reproduce}")
+    for error in run.errors[:SHOWN_FINDINGS]:
+        yield redact(f"  [error] {error.splitlines()[0]}")
     if reports:
-        lines.append("reports: " + ", ".join(str(path) for path in reports))
-    for line in lines:
-        yield options.secret.redact(line)
+        yield "reports: " + ", ".join(str(path) for path in reports)
 
 
 def _distinct(findings: Sequence[Finding]) -> list[Finding]:

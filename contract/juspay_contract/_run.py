@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import schemathesis
-from attrs import frozen
+from attrs import evolve, field, frozen
 from schemathesis import APIOperation, BaseSchema
 from schemathesis.core.result import Ok
 from schemathesis.engine import Status, events, from_schema
@@ -24,7 +24,6 @@ from schemathesis.reporting.junitxml import JunitXmlWriter
 from . import _checks
 from ._config import RunOptions, build_config
 from ._coverage import Coverage, build_coverage
-from ._secrets import basic_authorization
 from ._spec import spec_path
 
 OUR_CHECKS = (
@@ -59,19 +58,21 @@ class Finding:
 class ContractRun:
     """What one run found and what it exercised.
 
-    `authenticated` counts, per operation label, the statuses answered to the operation's own
-    requests that carried the run's credentials (probes without them, or with another method,
-    are left out). `unreachable`
-    is the reason no request could be sent, if none could. `junit_xml` is the JUnit report.
+    `answers` counts, per operation label, the statuses answered to requests with the
+    operation's own method, whatever credentials they carried (`unsupported_method`'s probes
+    with other methods are left out). `unreachable` is the reason no request could be sent, if
+    none could. `skipped_phases` maps a selected phase that did not run to why. `junit_xml` is
+    the JUnit report.
     """
 
     findings: tuple[Finding, ...]
     errors: tuple[str, ...]
     coverage: Coverage
-    authenticated: Mapping[str, Counter[int]]
+    answers: Mapping[str, Counter[int]]
     links_followed: frozenset[str]
     junit_xml: str
     unreachable: str | None = None
+    skipped_phases: Mapping[str, str] = field(factory=dict)
 
     @property
     def caught_by(self) -> frozenset[str]:
@@ -104,27 +105,42 @@ class ContractRun:
 def run_contract(options: RunOptions, *, app: Any = None) -> ContractRun:
     """Run the suite with `options` against `options.url`, or against `app` in process.
 
-    Raises `ValueError` for an operationId the spec does not have. A server that cannot be
-    reached gives a `ContractRun` with `unreachable` set and nothing sent.
+    A server that cannot be reached gives a `ContractRun` with `unreachable` set and nothing
+    sent. When the selected operations leave no link of the spec to follow, the stateful phase
+    is skipped (`skipped_phases` says so) rather than failed.
     """
-    schema: BaseSchema = schemathesis.openapi.from_path(spec_path(), config=build_config(options))
-    schema.app = app  # before anything reads the operations, which take it from the schema
-    known = {op.definition.raw.get("operationId") for op in _operations(schema)}
-    unknown = sorted(set(options.operation_ids) - known)
-    if unknown:
-        raise ValueError(f"no operation has the operationId {', '.join(map(repr, unknown))}")
-    if options.operation_ids:
-        schema = schema.include(operation_id=list(options.operation_ids))
+    schema = _schema(options, app)
+    skipped = {}
+    if "stateful" in options.phases and not schema.statistic.transitions.selected:
+        skipped["stateful"] = (
+            "the selected operations leave no link of the spec to follow "
+            "(select a link's source and target operations)"
+        )
+        phases = tuple(phase for phase in options.phases if phase != "stateful")
+        schema = _schema(evolve(options, phases=phases), app) if phases else schema
+        if not phases:
+            return _Collector(schema, [op.label for op in _operations(schema)]).result(
+                skipped_phases=skipped
+            )
     selected = [op.label for op in _operations(schema)]
-    collector = _Collector(schema, selected, basic_authorization(options.secret.api_key))
+    collector = _Collector(schema, selected)
     if app is None and options.url is not None:
         reason = _unreachable(options.url, options.request_timeout)
         if reason is not None:
-            return collector.result(unreachable=reason)
+            return collector.result(unreachable=reason, skipped_phases=skipped)
     with _checks.running(options.secret):
         for event in from_schema(schema).execute():
             collector.handle(event)
-    return collector.result()
+    return collector.result(skipped_phases=skipped)
+
+
+def _schema(options: RunOptions, app: Any) -> BaseSchema:
+    """The spec loaded for `options`, narrowed to its selected operations."""
+    schema: BaseSchema = schemathesis.openapi.from_path(spec_path(), config=build_config(options))
+    schema.app = app  # before anything reads the operations, which take it from the schema
+    if options.operation_ids:
+        schema = schema.include(operation_id=list(options.operation_ids))
+    return schema
 
 
 def _operations(schema: BaseSchema) -> list[APIOperation[Any, Any, Any, Any]]:
@@ -144,15 +160,15 @@ def _unreachable(url: str, timeout: float) -> str | None:
 class _Collector:
     """Tallies the engine's events as they come."""
 
-    def __init__(self, schema: BaseSchema, selected: Iterable[str], authorization: str) -> None:
-        self.spec, self.selected, self._authorization = schema.raw_schema, selected, authorization
+    def __init__(self, schema: BaseSchema, selected: Iterable[str]) -> None:
+        self.spec, self.selected = schema.raw_schema, selected
         self.findings: list[Finding] = []
         self.errors: list[str] = []
         self.requests: Counter[str] = Counter()
         self.network_errors: Counter[str] = Counter()
         self.phases: defaultdict[str, set[str]] = defaultdict(set)
         self.statuses: defaultdict[str, Counter[int]] = defaultdict(Counter)
-        self.authenticated: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        self.answers: defaultdict[str, Counter[int]] = defaultdict(Counter)
         self.links: Counter[tuple[str, str, str]] = Counter()
         self.transitions: set[str] = set()
         self.checks: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -188,12 +204,11 @@ class _Collector:
                 continue
             status = interaction.response.status_code
             self.statuses[label][status] += 1
-            # The operation itself with our key: not a check's probe without it, nor one of
+            # Whatever credentials went out (ours, a check's probe without them, or anything
+            # that replaced them): the verdict on credentials needs every answer. Not one of
             # `unsupported_method`'s requests with a method the path does not have.
-            if interaction.request.method.upper() == operation.method.upper() and (
-                self._authorization in _header(interaction.request.headers, "Authorization")
-            ):
-                self.authenticated[label][status] += 1
+            if interaction.request.method.upper() == operation.method.upper():
+                self.answers[label][status] += 1
         for node in recorder.cases.values():
             if node.transition is None or not node.is_transition_applied:
                 continue
@@ -211,7 +226,9 @@ class _Collector:
                     reproduce = check.failure_info.code_sample
                     self.findings.append(Finding(check.name, phase, operation, message, reproduce))
 
-    def result(self, unreachable: str | None = None) -> ContractRun:
+    def result(
+        self, unreachable: str | None = None, skipped_phases: Mapping[str, str] | None = None
+    ) -> ContractRun:
         self._junit.close()
         return ContractRun(
             findings=tuple(dict.fromkeys(self.findings)),
@@ -227,12 +244,9 @@ class _Collector:
                 checks=self.checks,
                 our_checks=OUR_CHECKS,
             ),
-            authenticated=dict(self.authenticated),
+            answers=dict(self.answers),
             links_followed=frozenset(self.transitions),
             junit_xml=self._junit_buffer.getvalue(),
             unreachable=unreachable,
+            skipped_phases=dict(skipped_phases or {}),
         )
-
-
-def _header(headers: Mapping[str, list[str]], name: str) -> list[str]:
-    return [v for key, values in headers.items() if key.lower() == name.lower() for v in values]

@@ -5,6 +5,12 @@ guards keep it there. Before each request, `scrub_case` takes it out of every ge
 (a server that echoes the key would otherwise feed it back into generation); before anything
 is printed or written, `Secret.redact` replaces each form of it with `[Filtered]`.
 
+Both act on exact occurrences only: the key as a whole token (not glued to letters, digits, `_`
+or `-`, nor part of a dotted name), and never inside a name or text of the spec. So a short key
+that happens to be part of the spec's vocabulary (`customer`) neither mangles `POST /customers`
+nor gives itself away by the hole it would leave there. A key that is itself one of the spec's
+words is left alone too: nothing would tell it from the word.
+
 Schemathesis is never handed the key as its auth setting: given Basic credentials, schemathesis
 4.32 seeds the user name into its pool of values for `id`-like fields (`seed_pool_from_basic_auth`),
 and the suite sent `GET /customers/<key>`. `_config` sets the `Authorization` header instead.
@@ -13,13 +19,18 @@ and the suite sent `GET /customers/<key>`. `_config` sets the `Authorization` he
 from __future__ import annotations
 
 import base64
+import re
+from functools import cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from attrs import field, frozen
 from schemathesis import Case
 
+from ._spec import vocabulary
+
 REPLACEMENT = "[Filtered]"
+_WORD = "A-Za-z0-9_-"
 
 
 def basic_authorization(api_key: str) -> str:
@@ -48,15 +59,16 @@ class Secret:
         return tuple(sorted(spellings, key=len, reverse=True))
 
     def redact(self, text: str) -> str:
-        """`text` with every form of the key replaced by `[Filtered]`."""
+        """`text` with every exact occurrence of every form of the key replaced by `[Filtered]`."""
         for form in self.forms:
-            text = text.replace(form, REPLACEMENT)
+            text = _replace(text, form, REPLACEMENT)
         return text
 
 
-def scrub_case(case: Case[Any], keys: tuple[str, ...]) -> None:
-    """Replace `keys` in the case's path, query, headers (but `Authorization`),
-    cookies and body by a run of `x` as long as the key, so the value keeps its length.
+def scrub_case(case: Case[Any], secret: Secret) -> None:
+    """Replace exact occurrences of the key in the case's path, query, headers (but
+    `Authorization`), cookies and body by a run of `x` as long as the key, so the value keeps
+    its length.
 
     Parts without the key are left untouched (not even reassigned), so schemathesis does not
     see an edit and re-judge the case.
@@ -65,25 +77,62 @@ def scrub_case(case: Case[Any], keys: tuple[str, ...]) -> None:
         for name, value in list((container or {}).items()):
             if str(name).lower() == "authorization":
                 continue
-            scrubbed = _scrub(value, keys)
+            scrubbed = _scrub(value, secret.api_key)
             if scrubbed != value:
                 container[name] = scrubbed
-    body = _scrub(case.body, keys)
+    body = _scrub(case.body, secret.api_key)
     if body != case.body:
         case.body = body
 
 
-def _scrub(value: Any, keys: tuple[str, ...]) -> Any:
+def _scrub(value: Any, key: str) -> Any:
     if isinstance(value, str):
-        for key in keys:
-            value = value.replace(key, "x" * len(key))
-        return value
+        return _replace(value, key, "x" * len(key))
     if isinstance(value, bytes):
-        for key in keys:
-            value = value.replace(key.encode(), b"x" * len(key.encode()))
-        return value
+        text = value.decode("utf-8", "surrogateescape")
+        return _replace(text, key, "x" * len(key)).encode("utf-8", "surrogateescape")
     if isinstance(value, dict):
-        return {_scrub(name, keys): _scrub(item, keys) for name, item in value.items()}
+        return {_scrub(name, key): _scrub(item, key) for name, item in value.items()}
     if isinstance(value, list):
-        return [_scrub(item, keys) for item in value]
+        return [_scrub(item, key) for item in value]
     return value
+
+
+def _replace(text: str, form: str, replacement: str) -> str:
+    """`text` with each exact occurrence of `form` outside the spec's own words replaced."""
+    if not form or form not in text:
+        return text
+    kept = [
+        (start, start + len(word))
+        for word in _vocabulary_holding(form)
+        for start in _starts(text, word)
+    ]
+    pieces, last = [], 0
+    for match in _token(form).finditer(text):
+        start, end = match.span()
+        if any(low <= start and end <= high for low, high in kept):
+            continue
+        pieces += [text[last:start], replacement]
+        last = end
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+@cache
+def _token(form: str) -> re.Pattern[str]:
+    """`form` as a whole token: no word character beside it, nor a dot joining one."""
+    word = f"[{_WORD}]"
+    return re.compile(f"(?<!{word})(?<!{word}\\.){re.escape(form)}(?!{word})(?!\\.{word})")
+
+
+@cache
+def _vocabulary_holding(form: str) -> tuple[str, ...]:
+    """The spec's words (names, paths, labels: nothing with a line break) that hold `form`."""
+    return tuple(word for word in vocabulary() if form in word and "\n" not in word)
+
+
+def _starts(text: str, word: str) -> list[int]:
+    starts, at = [], text.find(word)
+    while at != -1:
+        starts.append(at)
+        at = text.find(word, at + 1)
+    return starts

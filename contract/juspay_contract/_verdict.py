@@ -5,7 +5,8 @@
 | 0    | passed: every selected operation answered, no check failed                   |
 | 1    | findings: a check failed, or the run hit errors                              |
 | 2    | usage: bad options, no API key (argparse's own code for bad options)         |
-| 3    | credentials rejected: every operation answered 401/403 to the run's key      |
+| 3    | credentials rejected: every operation answered only 401/403, whatever it was |
+|      | sent (a key replaced on the way is as rejected as a wrong one)               |
 | 4    | unreachable: the server did not answer at all                                |
 | 5    | uncovered: a selected operation never answered; with `--fail-on-uncovered`,  |
 |      | also any operation not selected, documented status never observed or link    |
@@ -59,13 +60,15 @@ def judge(
     if answered == 0 and any(op.network_errors for op in coverage.operations):
         return Verdict(ExitCode.UNREACHABLE, "no request got an answer: " + _first(run.errors))
     selected = [op.label for op in coverage.operations if op.selected]
-    authenticated = [run.authenticated.get(label, Counter()) for label in selected]
-    if authenticated and all(tally and set(tally) <= REJECTED for tally in authenticated):
-        rejected = sum(sum(tally.values()) for tally in authenticated)
+    # Every answer of every selected operation, whatever the requests carried: a key that
+    # never reached the server (replaced on the way) is as rejected as a wrong one.
+    answers = [run.answers.get(label, Counter()) for label in selected]
+    if answers and all(tally and set(tally) <= REJECTED for tally in answers):
+        rejected = sum(sum(tally.values()) for tally in answers)
         return Verdict(
             ExitCode.CREDENTIALS_REJECTED,
             f"the server rejected the credentials on every operation: all {rejected} requests "
-            "with the API key were answered 401 or 403 (check the key and --merchant-id)",
+            "were answered 401 or 403 (check the key and --merchant-id)",
         )
     if run.findings or run.errors:
         return Verdict(ExitCode.FINDINGS, _findings(run))

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._app import MockApp, create_app
-    from ._control import Control
+    from ._control import Controls
+    from ._journal import RecordedRequest
     from ._limits import Limits
     from ._server import MockServer
     from ._spec import load_spec, spec_path
 
 _LAZY = {
-    "Control": "._control",
+    "Controls": "._control",
+    "RecordedRequest": "._journal",
     "Limits": "._limits",
     "MockApp": "._app",
     "MockServer": "._server",
@@ -29,7 +31,16 @@ _LAZY = {
     "spec_path": "._spec",
 }
 
-__all__ = ["Control", "Limits", "MockApp", "MockServer", "create_app", "load_spec", "spec_path"]
+__all__ = [
+    "Controls",
+    "Limits",
+    "MockApp",
+    "MockServer",
+    "RecordedRequest",
+    "create_app",
+    "load_spec",
+    "spec_path",
+]
 
 
 def __getattr__(name: str) -> Any:

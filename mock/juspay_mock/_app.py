@@ -3,31 +3,88 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from time import perf_counter, time
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-from ._asgi import parse_json, repeated_keys
-from ._control import Control
-from ._faults import misbehave
-from ._operations import MAX_BODY_BYTES, Operations
-from ._responses import generic_error, json_response
+from ._asgi import (
+    BodyTooLarge,
+    Disconnected,
+    first_values,
+    parse_json,
+    read_body,
+    repeated_keys,
+)
+from ._control import Controls, parse_since
+from ._faults import FaultQueue, misbehave
+from ._journal import DEFAULT_SIZE, Journal, Recorder, filtered
+from ._operations import MAX_BODY_BYTES, TOO_LARGE, Operations
+from ._responses import dumps, generic_error, json_response
 from ._spec import compile_spec, load_spec
+from ._state import State
+from ._store import Store, open_store
+
+CONTROL_PREFIX = "/_mock/"
+_CHALLENGE = {
+    "WWW-Authenticate": 'Basic realm="Juspay", Bearer realm="juspay-mock"',
+}
+_FILTERS = ("operation", "method", "path", "status", "since")
 
 
-def _control_routes(control: Control) -> list[Route]:
-    """`POST /_mock/reset|seed|faults`: the test controls, outside the spec's paths."""
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who calls a control: a merchant's API key, or the admin (every merchant)."""
+
+    api_key: str | None
+
+    @property
+    def admin(self) -> bool:
+        return self.api_key is None
+
+
+class Unauthorized(Exception):
+    """A control call without valid credentials (answered 401, the spec's AccessDenied)."""
+
+
+def _caller(control: Controls, request: Request) -> Caller:
+    authorization = first_values(request.scope["headers"]).get(b"authorization")
+    if control.is_admin(authorization):
+        return Caller(None)
+    api_key = control.state.api_key(authorization)
+    if api_key is None:
+        raise Unauthorized
+    return Caller(api_key)
+
+
+def _merchant_only(caller: Caller, control: str) -> str:
+    """The caller's key; 403 for the admin, who acts on no merchant in particular."""
+    if caller.api_key is None:
+        raise HTTPException(
+            403, f"{control}: send a merchant's Basic credentials; the admin token names none"
+        )
+    return caller.api_key
+
+
+def _json(content: Any) -> Response:
+    return Response(dumps(content), media_type="application/json")
+
+
+def _control_routes(control: Controls) -> list[Route]:
+    """`/_mock/...`: the test controls, outside the spec's paths, each needing credentials."""
 
     async def reset(request: Request) -> Response:
-        control.reset()
+        control.reset(_caller(control, request).api_key)
         return Response(status_code=204)
 
     async def seed(request: Request) -> Response:
+        caller = _caller(control, request)
         document = await _control_json(request, "seed")
         unknown = document.keys() - {"customers", "api_key"}
         if unknown:
@@ -38,25 +95,90 @@ def _control_routes(control: Control) -> list[Route]:
         api_key = document.get("api_key")
         if api_key is not None and not isinstance(api_key, str):
             raise HTTPException(400, "seed: api_key must be a string or null")
+        if caller.admin:
+            if api_key is None:
+                raise HTTPException(400, "seed: with the admin token, api_key names the merchant")
+        elif api_key not in (None, caller.api_key):
+            # The same answer whether that key exists or not: seed reveals no keys.
+            raise HTTPException(400, "seed: api_key must be null or the key of the credentials")
+        else:
+            api_key = caller.api_key
         _control_call(control.seed, customers, api_key)
         return Response(status_code=204)
 
     async def faults(request: Request) -> Response:
-        _control_call(control.inject, **await _control_json(request, "faults"))
+        api_key = _merchant_only(_caller(control, request), "faults")
+        _control_call(control.inject, api_key, **await _control_json(request, "faults"))
         return Response(status_code=204)
 
+    async def customers(request: Request) -> Response:
+        caller = _caller(control, request)
+        if caller.api_key is not None:
+            return _json({"customers": control.customers(caller.api_key)})
+        merchants = [
+            {"merchant": index, "customers": control.customers(key)}
+            for index, key in enumerate(control.api_keys)
+        ]
+        return _json({"merchants": merchants})
+
+    async def customer(request: Request) -> Response:
+        api_key = _merchant_only(_caller(control, request), "customers")
+        found = control.customer(request.path_params["customer_id"], api_key)
+        if found is None:
+            return Response(control.state.errors.not_found, 404, media_type="application/json")
+        return _json(found)
+
+    async def requests(request: Request) -> Response:
+        caller = _caller(control, request)
+        if request.method == "DELETE":
+            control.clear_requests(caller.api_key, every_key=caller.admin)
+            return Response(status_code=204)
+        filters = _filters(request)
+        found = control.requests(caller.api_key, every_key=caller.admin, **filters)
+        return _json({"requests": [entry.to_json() for entry in found]})
+
     return [
-        Route(f"/_mock/{endpoint.__name__}", endpoint, methods=["POST"])
-        for endpoint in (reset, seed, faults)
+        Route("/_mock/reset", reset, methods=["POST"]),
+        Route("/_mock/seed", seed, methods=["POST"]),
+        Route("/_mock/faults", faults, methods=["POST"]),
+        Route("/_mock/customers", customers, methods=["GET"]),
+        Route("/_mock/customers/{customer_id}", customer, methods=["GET"]),
+        Route("/_mock/requests", requests, methods=["GET", "DELETE"]),
     ]
+
+
+def _filters(request: Request) -> dict[str, Any]:
+    """The journal filters of a `GET /_mock/requests` query; 400 naming a bad one."""
+    params = request.query_params
+    unknown = params.keys() - set(_FILTERS)
+    if unknown:
+        raise HTTPException(400, f"requests: unexpected {_names(unknown)}; filter by {_FILTERS}")
+    filters: dict[str, Any] = {name: params[name] for name in _FILTERS if name in params}
+    if "status" in filters:
+        status = filters["status"]
+        if not (status.isascii() and status.isdigit() and len(status) == 3):
+            raise HTTPException(400, "requests: status must be a three-digit HTTP status")
+        filters["status"] = int(status)
+    if "since" in filters:
+        try:
+            filters["since"] = parse_since(filters["since"])
+        except ValueError:
+            raise HTTPException(
+                400, "requests: since must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z"
+            ) from None
+    return filters
 
 
 async def _control_json(request: Request, control: str) -> dict[str, Any]:
     """The body as a JSON object; 400 if it is none, or gives any name twice in one object."""
+    content_length = first_values(request.scope["headers"]).get(b"content-length")
     try:
-        raw = await request.body()
-    except ClientDisconnect:  # no one to answer: this answer goes nowhere, quietly
+        raw = await read_body(request.receive, content_length, MAX_BODY_BYTES)
+    except Disconnected:  # no one to answer: this answer goes nowhere, quietly
         raise HTTPException(400, f"{control}: the client left before its body arrived") from None
+    except BodyTooLarge:
+        status, detail, _ = TOO_LARGE
+        raise HTTPException(status, f"{control}: {detail}", {"Connection": "close"}) from None
     try:
         document = parse_json(raw or b"{}")
     except ValueError as error:
@@ -91,16 +213,22 @@ class MockApp(Starlette):
     """Fault injection in front of everything; the spec's operations on their own lean path.
 
     Starlette serves the rest: the control endpoints and paths the spec does not have.
+    `control` is the test controls (`Controls`), `control.state` what requests read.
     """
 
-    def __init__(self, control: Control, operations: Operations) -> None:
+    def __init__(self, control: Controls, operations: Operations) -> None:
+        errors = control.state.errors
+
+        async def unauthorized(request: Request, exc: Exception) -> Response:
+            return json_response(401, errors.access_denied, _CHALLENGE)
+
         super().__init__(
             routes=_control_routes(control),
-            exception_handlers={HTTPException: _http_error},
-            max_body_size=MAX_BODY_BYTES,
+            exception_handlers={HTTPException: _http_error, Unauthorized: unauthorized},
         )
         self.control = control
         self._operations = operations
+        self._journal = control.journal if control.journal.size else None
         # "/customers/" + "%2F" must not be redirected: no path of the spec ends in a slash.
         self.router.redirect_slashes = False
 
@@ -108,29 +236,110 @@ class MockApp(Starlette):
         if scope["type"] != "http":  # lifespan
             await super().__call__(scope, receive, send)
             return
-        fault = self.control.faults.take(scope["method"], scope["path"])
+        faults = self.control.faults
+        if faults.is_empty():
+            await self._serve(scope, receive, send)
+            return
+        authorization = first_values(scope["headers"]).get(b"authorization")
+        api_key = self.control.state.api_key(authorization)
+        fault = faults.take(api_key, scope["method"], scope["path"])
         if fault is None:
             await self._serve(scope, receive, send)
-        else:
-            await misbehave(fault, self._serve, scope, receive, send)
+            return
+        arrived, started = time(), perf_counter()
+        answer_id = await misbehave(fault, self._serve, scope, receive, send)
+        if answer_id is not None and self._journal is not None and fault.status is not None:
+            self._record(scope, api_key, fault.status, answer_id, arrived, started)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = self._operations.match(scope["path"])
-        if found is None:
-            await super().__call__(scope, receive, send)
-        else:
+        if found is not None:
             endpoint, path_params = found
             await endpoint(scope, receive, send, path_params)
+        elif self._journal is None or scope["path"].startswith(CONTROL_PREFIX):
+            await super().__call__(scope, receive, send)
+        else:
+            await self._serve_recorded(scope, receive, send)
+
+    async def _serve_recorded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A path the spec does not have, recorded in the journal (the slow path)."""
+        arrived, started = time(), perf_counter()
+        answer: dict[str, Any] = {}
+
+        async def watching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["id"] = first_values(message["headers"]).get(b"x-request-id", b"")
+            await send(message)
+
+        await super().__call__(scope, receive, watching)
+        if "status" in answer:
+            api_key = self.control.state.api_key(
+                first_values(scope["headers"]).get(b"authorization")
+            )
+            request_id = answer["id"].decode("latin-1")
+            self._record(scope, api_key, answer["status"], request_id, arrived, started)
+
+    def _record(
+        self,
+        scope: Scope,
+        api_key: str | None,
+        status: int,
+        request_id: str,
+        arrived: float,
+        started: float,
+    ) -> None:
+        assert self._journal is not None
+        template = self.control.state.routes.match(scope["path"])
+        operation_id = None
+        if template is not None:
+            operation_id = self._operations.operation_id(template[0], scope["method"])
+        duration = (perf_counter() - started) * 1000
+        headers = filtered(scope["headers"])
+        self._journal.record(
+            api_key,
+            (
+                arrived,
+                scope["method"],
+                scope["path"],
+                operation_id,
+                status,
+                duration,
+                headers,
+                None,
+                request_id,
+            ),
+        )
 
 
 def create_app(
-    api_keys: Iterable[str], merchant_id: str | None = None, spec: Mapping[str, Any] | None = None
+    api_keys: Iterable[str],
+    merchant_id: str | None = None,
+    spec: Mapping[str, Any] | None = None,
+    *,
+    admin_token: str | None = None,
+    journal_size: int = DEFAULT_SIZE,
+    store: Store | str | None = None,
 ) -> MockApp:
     """The mock as an ASGI app accepting `api_keys`, serving the spec (default: shipped copy).
 
-    `ValueError` for an empty API key, one containing `:` (Basic auth could not carry it), or
-    a `merchant_id` no header can carry.
+    `admin_token`: a `Bearer` token for control calls on every merchant (none by default).
+    `journal_size`: requests kept per API key in the journal (0: no journal). `store`: where
+    customers live, a `Store` or a URL for `open_store` (`"memory"`, the default;
+    `"sqlite:///mock.db"`).
+
+    `ValueError` for an empty API key, one containing `:` (Basic auth could not carry it), a
+    `merchant_id` no header can carry, an admin token that is not printable ASCII, or a
+    negative journal size.
     """
     compiled = compile_spec(load_spec() if spec is None else spec)
-    control = Control(compiled, api_keys, merchant_id)
-    return MockApp(control, Operations(control, compiled))
+    state = State(compiled, api_keys, merchant_id, None if isinstance(store, str) else store)
+    if isinstance(store, str):  # opened once the keys are known to be good
+        state.store = open_store(store, state.api_keys)
+    journal: Recorder = Journal(journal_size)
+    faults: FaultQueue | None = None
+    shared = getattr(state.store, "shared", None)
+    if shared is not None:  # a store several processes share: journal and faults with it
+        journal, faults = shared(journal_size, state.routes)
+    control = Controls(state, journal, admin_token, faults)
+    return MockApp(control, Operations(state, compiled, journal if journal_size else None))

@@ -10,6 +10,7 @@ from urllib.parse import unquote_plus
 from starlette.types import Receive
 
 RawHeaders = list[tuple[bytes, bytes]]
+OWS = b" \t"  # optional whitespace around a field value, not part of it (RFC 9110 5.5)
 
 
 class BodyTooLarge(Exception):
@@ -21,10 +22,14 @@ class Disconnected(Exception):
 
 
 def first_values(headers: RawHeaders) -> dict[bytes, bytes]:
-    """Each header's first value by its (lower-case) name, as `Request.headers.get` gives."""
+    """Each header's first value by its (lower-case) name, without surrounding whitespace.
+
+    The server already strips it (`_uvicorn`); this serves the app under any ASGI server.
+    """
     values: dict[bytes, bytes] = {}
     for name, value in headers:
-        values.setdefault(name, value)
+        if name not in values:
+            values[name] = value.strip(OWS)
     return values
 
 

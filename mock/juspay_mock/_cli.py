@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import os
+import signal
+import socket
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from ._limits import MAX_TIMEOUT, Limits
 
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
+ENV_ADMIN_TOKEN = "JUSPAY_MOCK_ADMIN_TOKEN"  # noqa: S105 (a variable's name)
+DEFAULT_JOURNAL_SIZE = 10_000
 EXTRA = 'pip install "juspay-customers[mock]"'
 USAGE_ERROR = 2
 
@@ -49,6 +54,13 @@ def _count(text: str) -> int:
     if count < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
     return count
+
+
+def _size(text: str) -> int:
+    size = _whole(text)
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 0")
+    return size
 
 
 def _seconds(text: str) -> float:
@@ -83,6 +95,37 @@ def _parser() -> argparse.ArgumentParser:
         help=f"an accepted API key; repeat for several (also: {ENV_KEYS}, comma-separated)",
     )
     parser.add_argument("--merchant-id", help="refuse requests whose x-merchantid differs")
+    parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help=(
+            "a Bearer token for control calls on every merchant (better: "
+            f"{ENV_ADMIN_TOKEN}, which `ps` does not show; default: none)"
+        ),
+    )
+    parser.add_argument(
+        "--store",
+        default="memory",
+        metavar="URL",
+        help="where customers live: memory; sqlite:///PATH to keep them across restarts;"
+        " redis://HOST:PORT/DB to share them, the journal and faults between processes"
+        " (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="processes serving the port; more than 1 needs a shared --store redis://..."
+        " (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=_size,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help="requests kept per API key in the journal; 0 keeps none (default: %(default)s)",
+    )
     limits = parser.add_argument_group("limits per connection (README: The mock server)")
     limits.add_argument(
         "--max-header-size",
@@ -132,6 +175,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.api_keys += from_env
     if not args.api_keys:
         parser.error(f"give at least one --api-key (or set {ENV_KEYS})")
+    if args.workers > 1 and not args.store.startswith(("redis://", "rediss://", "unix://")):
+        parser.error(
+            f"--workers {args.workers} needs --store redis://HOST:PORT/DB, which the processes"
+            " share (customers, journal and faults); the memory store is one process's own"
+        )
+    if args.admin_token is None:
+        args.admin_token = os.environ.get(ENV_ADMIN_TOKEN) or None
     args.limits = Limits(
         max_header_size=args.max_header_size,
         request_timeout=args.request_timeout,
@@ -146,20 +196,86 @@ def _fail(message: str) -> NoReturn:
     raise SystemExit(USAGE_ERROR)
 
 
+def _app(args: argparse.Namespace) -> Any:
+    """The app the arguments describe; one line and exit 2 if they describe none."""
+    from ._app import create_app
+
+    try:
+        return create_app(
+            args.api_keys,
+            args.merchant_id,
+            admin_token=args.admin_token,
+            journal_size=args.journal_size,
+            store=args.store,
+        )
+    except ValueError as error:
+        _fail(str(error).removeprefix("juspay_mock: "))
+
+
+def _serve(
+    args: argparse.Namespace, app: Any, sock: socket.socket, started: Callable[[], None]
+) -> None:
+    from . import _uvicorn
+
+    server = _uvicorn.Server(_uvicorn.config(app, args.limits), on_started=started)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # a second Ctrl-C while stopping
+        pass
+    finally:
+        app.control.state.store.close()
+
+
+def _worker(args: argparse.Namespace, sock: socket.socket, ready: Any) -> None:
+    """One of `--workers` processes: its own app and store connection, the shared socket."""
+    _serve(args, _app(args), sock, ready.release)
+
+
+def _serve_workers(
+    args: argparse.Namespace, sock: socket.socket, announce: Callable[[], None]
+) -> None:
+    """`--workers N` processes accepting on one socket; stops them all on SIGTERM or Ctrl-C."""
+    context = multiprocessing.get_context("fork")  # the bound socket is inherited as it is
+    ready = context.Semaphore(0)
+    workers = [
+        context.Process(target=_worker, args=(args, sock, ready), name=f"juspay-mock-{n}")
+        for n in range(args.workers)
+    ]
+    for worker in workers:
+        worker.start()
+
+    def stop(signum: int, frame: object) -> None:
+        for worker in workers:
+            if worker.is_alive():
+                os.kill(worker.pid or 0, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    started = 0
+    while started < len(workers):
+        if ready.acquire(timeout=0.1):
+            started += 1
+        elif not all(worker.is_alive() for worker in workers):
+            stop(signal.SIGTERM, None)
+            for worker in workers:
+                worker.join()
+            _fail("a worker process stopped while starting")
+    announce()
+    for worker in workers:
+        worker.join()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     try:
         from . import _uvicorn
-        from ._app import create_app
     except ImportError as error:
         _fail(f"the mock needs its extra: {EXTRA} ({error.name or error} is missing)")
     args = parse_args(argv)
-    try:
-        app = create_app(args.api_keys, args.merchant_id)
-    except ValueError as error:
-        _fail(str(error).removeprefix("juspay_mock: "))
+    app = _app(args)  # checks the arguments (and the store) before anything listens
     try:
         sock = _uvicorn.bind(args.host, args.port)
     except OSError as error:
+        app.control.state.store.close()
         _fail(f"cannot listen on {args.host} port {args.port}: {error.strerror or error}")
     host, port = sock.getsockname()[:2]
     url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -167,10 +283,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     def announce() -> None:
         print(f"juspay-mock: serving on {url}", flush=True)
 
-    server = _uvicorn.Server(_uvicorn.config(app, args.limits), on_started=announce)
     try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # a second Ctrl-C while stopping
-        pass
+        if args.workers == 1:
+            _serve(args, app, sock, announce)
+        else:
+            app.control.state.store.close()  # each worker opens its own
+            _serve_workers(args, sock, announce)
     finally:
         sock.close()

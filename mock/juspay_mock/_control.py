@@ -1,59 +1,84 @@
-"""The mock's state and what tests do to it: keys, customers, faults; reset, seed, inject."""
+"""The test controls: reset, seed, inject faults, read the journal and the stored customers.
+
+Each acts on one API key's merchant (by default the first key); `reset()` and the journal's
+`every_key` act on all of them. Over HTTP (`_app`) the key comes from the caller's credentials.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
+import hmac
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from ._customers import CustomerShape, SeedError, now
-from ._faults import Fault, Faults
-from ._responses import ErrorBodies
-from ._spec import CompiledSpec
-from ._store import DuplicateError, Stores
+from ._customers import SeedError, now
+from ._faults import Fault, FaultQueue, Faults
+from ._journal import RecordedRequest, Recorder
+from ._responses import loads
+from ._state import State
+from ._store import DuplicateError
 
 
-class Control:
-    """The mock's state and the operations tests use on it: reset, seed, inject."""
+class Controls:
+    """What tests do to a running mock, per API key.
 
-    def __init__(self, spec: CompiledSpec, api_keys: Iterable[str], merchant_id: str | None):
-        if isinstance(api_keys, str):
-            raise TypeError("juspay_mock: api_keys is a list of keys, not one string")
-        checked = (_checked_key(index, key) for index, key in enumerate(api_keys))
-        self.api_keys = tuple(dict.fromkeys(checked))
-        if not self.api_keys:
-            raise ValueError("juspay_mock: give at least one API key")
-        self.merchant_id = merchant_id
-        # What x-merchantid must carry, byte for byte, when a merchant id is configured.
-        self.merchant_header = None if merchant_id is None else _checked_merchant(merchant_id)
-        self.errors = ErrorBodies(spec.examples)
-        create_fields = spec.operations["/customers"]["POST"].body
-        self.shape = CustomerShape(
-            spec.schemas["Customer"], create_fields.names if create_fields else ()
-        )
-        self.stores = Stores(self.api_keys)
-        self.faults = Faults(spec.operations)
-        # The exact header each key's SDKs send; other spellings take the slow path.
-        self._auth_headers = {
-            b"Basic " + base64.b64encode(f"{key}:".encode()): key for key in self.api_keys
-        }
+    `api_key=None` means the first configured key; a key the mock does not have is a
+    `ValueError`. `admin_token`, when given, lets HTTP callers act on every merchant.
+    """
 
-    def reset(self) -> None:
-        """Forget every customer and every pending fault."""
-        self.stores.reset()
-        self.faults.clear()
+    def __init__(
+        self,
+        state: State,
+        journal: Recorder,
+        admin_token: str | None = None,
+        faults: FaultQueue | None = None,
+    ) -> None:
+        self.state = state
+        self.journal = journal
+        self.faults: FaultQueue = Faults(state.routes) if faults is None else faults
+        self._admin = None if admin_token is None else b"Bearer " + _checked_token(admin_token)
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        return self.state.api_keys
+
+    def key(self, api_key: str | None) -> str:
+        """`api_key`, or the first key when None; `ValueError` if the mock does not have it."""
+        if api_key is None:
+            return self.state.api_keys[0]
+        if api_key not in self.state.api_keys:
+            raise ValueError("api_key is not one of the mock's keys")
+        return api_key
+
+    def is_admin(self, authorization: bytes | None) -> bool:
+        """Whether an `Authorization` header (raw bytes) carries the admin token."""
+        if self._admin is None or authorization is None:
+            return False
+        return hmac.compare_digest(authorization, self._admin)
+
+    def reset(self, api_key: str | None = None) -> None:
+        """Forget the customers, pending faults and journal of `api_key`, or of every key.
+
+        `reset()` empties the whole mock; `reset("k")` only what key `k` left behind.
+        """
+        if api_key is None:
+            self.state.store.reset()
+            self.faults.clear()
+            self.journal.clear()
+            return
+        key = self.key(api_key)
+        self.state.store.reset(key)
+        self.faults.clear(key)
+        self.journal.clear([key])
 
     def seed(self, customers: Iterable[Mapping[str, Any]], api_key: str | None = None) -> None:
-        """Store `customers` for `api_key` (default: the first key), all or none.
+        """Store `customers` for `api_key`, all or none.
 
         `ValueError` naming the customer (`customers[3]`) and what is wrong with it: a field
         the spec's `Customer` does not have or whose rule it breaks, or an id or
         `object_reference_id` given twice in this batch or already stored.
         """
-        key = self.api_keys[0] if api_key is None else api_key
-        if key not in self.stores:
-            raise ValueError("seed: api_key is not one of the mock's keys")
+        key = self.key(api_key)
         if isinstance(customers, str | bytes | Mapping):
             raise TypeError("seed: customers is a list of customer objects")
         moment = now()
@@ -62,62 +87,82 @@ class Control:
             if not isinstance(given, Mapping):
                 raise ValueError(f"seed: customers[{index}] must be an object")
             try:
-                shaped.append(self.shape.seeded(given, moment))
+                shaped.append(self.state.shape.seeded(given, moment))
             except SeedError as error:
                 raise ValueError(f"seed: customers[{index}]: {error}") from None
         try:
-            self.stores[key].insert(shaped)
+            self.state.store[key].insert(shaped)
         except DuplicateError as error:
             where = "is given twice in this batch" if error.in_batch else "is already stored"
+            if error.taken_as != error.field:  # one namespace: a reference may not be an id
+                where += f" as the {error.taken_as} of another customer"
             raise ValueError(
                 f"seed: customers[{error.index}]: {error.field} {error.value} {where}"
             ) from None
 
-    def inject(self, /, **fault: Any) -> None:
-        """Queue a fault for the next matching API requests; see `Fault`."""
+    def inject(self, /, api_key: str | None = None, **fault: Any) -> None:
+        """Queue a fault for `api_key`'s next matching API requests; see `Fault`."""
+        key = self.key(api_key)
         parsed, count = Fault.parse(fault)
-        self.faults.add(parsed, count)
+        self.faults.add(key, parsed, count)
 
-    def api_key(self, authorization: bytes | None) -> str | None:
-        """The configured API key a Basic `Authorization` header (raw bytes) carries, if any."""
-        if authorization is None:
-            return None
-        key = self._auth_headers.get(authorization)
-        if key is not None:
-            return key
-        scheme, _, encoded = authorization.partition(b" ")
-        if scheme.lower() != b"basic":
-            return None
-        try:
-            user = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")[0]
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return user if user in self.stores else None
+    def customers(self, api_key: str | None = None) -> list[dict[str, Any]]:
+        """Every customer `api_key` has stored, as the API answers them, oldest first."""
+        return [loads(body) for body in self.state.store[self.key(api_key)].bodies()]
+
+    def customer(self, id_or_reference: str, api_key: str | None = None) -> dict[str, Any] | None:
+        """The customer of `api_key` with this id or `object_reference_id`; None if none."""
+        body = self.state.store[self.key(api_key)].get(id_or_reference)
+        return None if body is None else loads(body)
+
+    def requests(
+        self,
+        api_key: str | None = None,
+        *,
+        every_key: bool = False,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: datetime | None = None,
+    ) -> list[RecordedRequest]:
+        """The journal of `api_key` (of every key and of unauthenticated requests, with
+        `every_key`), oldest first, filtered: `operation` an operationId, `method` any case,
+        `path` the request's path or its spec template (`/customers/{customer_id}`), `status`,
+        `since` an aware datetime (received at or after it)."""
+        key = None if every_key else self.key(api_key)
+        if since is not None and since.tzinfo is None:
+            raise ValueError("since: give an aware datetime (with a time zone)")
+        after = None if since is None else since.timestamp()
+        wanted = None if method is None else method.upper()
+        routes = self.state.routes
+        return [
+            RecordedRequest.from_record(record)
+            for record in self.journal.records(key, every_key)
+            if (operation is None or record[3] == operation)
+            and (wanted is None or record[1] == wanted)
+            and (path is None or path == record[2] or path == routes.template(record[2]))
+            and (status is None or record[4] == status)
+            and (after is None or record[0] >= after)
+        ]
+
+    def clear_requests(self, api_key: str | None = None, *, every_key: bool = False) -> None:
+        """Forget the journal of `api_key`, or all of it with `every_key`."""
+        self.journal.clear(None if every_key else [self.key(api_key)])
 
 
-def _checked_key(index: int, key: object) -> str:
-    """`key` if Basic auth can carry it as its user-id (RFC 7617); never shows the key."""
-    if not isinstance(key, str):
-        raise TypeError(f"juspay_mock: api_keys[{index}] is a {type(key).__name__}, not a string")
-    if not key:
-        raise ValueError(f"juspay_mock: api_keys[{index}] is empty")
-    if ":" in key:
-        raise ValueError(f"juspay_mock: api_keys[{index}] contains ':', which ends a Basic user-id")
-    try:
-        key.encode()
-    except UnicodeEncodeError:
-        raise ValueError(f"juspay_mock: api_keys[{index}] is not valid Unicode text") from None
-    return key
+def parse_since(text: str) -> datetime:
+    """An ISO 8601 moment (`2026-01-31T12:00:00Z`; UTC when it gives no offset)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _checked_merchant(merchant_id: object) -> bytes:
-    """`merchant_id` as its x-merchantid header's bytes; it must be able to travel in one."""
-    if not isinstance(merchant_id, str):
-        raise TypeError(f"juspay_mock: merchant_id is a {type(merchant_id).__name__}, not a string")
-    header_safe = merchant_id.isascii() and merchant_id.isprintable()
-    if not (header_safe and merchant_id and merchant_id == merchant_id.strip()):
+def _checked_token(token: object) -> bytes:
+    """The admin token as a header carries it; never shows the token."""
+    if not isinstance(token, str):
+        raise TypeError(f"juspay_mock: admin_token is a {type(token).__name__}, not a string")
+    if not (token.isascii() and token.isprintable() and token and token == token.strip()):
         raise ValueError(
-            "juspay_mock: merchant_id must be printable ASCII without surrounding spaces,"
-            f" as a header carries it, not {merchant_id!r}"
+            "juspay_mock: admin_token must be printable ASCII without surrounding spaces"
         )
-    return merchant_id.encode()
+    return token.encode()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema_rs
 from starlette.types import Message, Receive, Scope, Send
 
 from ._responses import Answer, generic_error, header
-from ._spec import path_pattern
+from ._routes import Routes
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -102,60 +102,89 @@ class Fault:
         )
 
 
+class FaultQueue(Protocol):
+    """Where pending faults are kept: `Faults` in this process, or shared ones (`_redis`)."""
+
+    def is_empty(self) -> bool: ...
+
+    def add(self, api_key: str, fault: Fault, count: int) -> None: ...
+
+    def clear(self, api_key: str | None = None) -> None: ...
+
+    def take(self, api_key: str | None, method: str, path: str) -> Fault | None: ...
+
+
 class Faults:
-    """The pending faults, in the order they were injected; thread-safe."""
+    """The pending faults of each API key, in the order they were injected; thread-safe.
 
-    __slots__ = ("_lock", "_pending", "_templates")
+    A fault injected for one key only ever meets that key's API requests.
+    """
 
-    def __init__(self, path_templates: Iterable[str]) -> None:
+    __slots__ = ("_lock", "_pending", "_routes")
+
+    def __init__(self, routes: Routes) -> None:
         self._lock = threading.Lock()
-        self._pending: list[list[Any]] = []  # [fault, remaining count]
-        self._templates = [(path_pattern(t)[0], t) for t in path_templates]
+        self._pending: dict[str, list[list[Any]]] = {}  # key: [[fault, remaining count], ...]
+        self._routes = routes
 
     def is_empty(self) -> bool:
         return not self._pending
 
-    def add(self, fault: Fault, count: int) -> None:
+    def add(self, api_key: str, fault: Fault, count: int) -> None:
         with self._lock:
-            self._pending.append([fault, count])
+            self._pending.setdefault(api_key, []).append([fault, count])
 
-    def clear(self) -> None:
+    def clear(self, api_key: str | None = None) -> None:
+        """Forget the faults of `api_key`, or of every key when None."""
         with self._lock:
-            self._pending.clear()
+            if api_key is None:
+                self._pending.clear()
+            else:
+                self._pending.pop(api_key, None)
 
-    def take(self, method: str, path: str) -> Fault | None:
-        """The fault for this request, if any (consuming one of its count)."""
-        if not self._pending:  # the common case, without taking the lock
+    def take(self, api_key: str | None, method: str, path: str) -> Fault | None:
+        """The fault for this request of `api_key`, if any (consuming one of its count)."""
+        if api_key not in self._pending:  # the common case, without taking the lock
             return None
-        template = next((t for pattern, t in self._templates if pattern.fullmatch(path)), None)
+        template = self._routes.template(path)
         if template is None:  # not an API request
             return None
         with self._lock:
-            for entry in self._pending:
+            pending = self._pending.get(api_key or "", [])
+            for entry in pending:
                 fault: Fault = entry[0]
                 if fault.matches(method, path, template):
                     entry[1] -= 1
                     if entry[1] == 0:
-                        self._pending.remove(entry)
+                        pending.remove(entry)
+                        if not pending:
+                            del self._pending[api_key or ""]
                     return fault
         return None
 
 
-async def misbehave(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    """Serve one request through `app` the way `fault` says."""
+async def misbehave(
+    fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> str | None:
+    """Serve one request through `app` the way `fault` says.
+
+    For a `status` fault (the request is not processed), the answer's `x-request-id`, or None
+    if it was never sent; None for the others (the app answers, and records, the request).
+    """
     if fault.status is not None:
-        await _answer_status(fault, receive, send)
-    else:
-        await _process_then_misbehave(fault, app, scope, receive, send)
+        return await _answer_status(fault, receive, send)
+    await _process_then_misbehave(fault, app, scope, receive, send)
+    return None
 
 
-async def _answer_status(fault: Fault, receive: Receive, send: Send) -> None:
+async def _answer_status(fault: Fault, receive: Receive, send: Send) -> str | None:
     assert fault.status is not None
     if fault.delay and not await _held(fault.delay, send):
         await _until_disconnected(receive)
-        return
+        return None
     headers = () if fault.retry_after is None else (header("Retry-After", str(fault.retry_after)),)
-    await Answer(fault.status, generic_error(fault.status, "injected fault"), headers).send(send)
+    answer = Answer(fault.status, generic_error(fault.status, "injected fault"), headers)
+    return await answer.send(send)
 
 
 async def _process_then_misbehave(

@@ -6,14 +6,15 @@ bytes; everything it can know in advance (routes, validators, header names) is b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from time import perf_counter, time
 from typing import Any, NamedTuple
 
 from starlette.types import Receive, Scope, Send
 
 from ._asgi import (
+    OWS,
     BodyTooLarge,
     Disconnected,
     RawHeaders,
@@ -23,11 +24,12 @@ from ._asgi import (
     parse_json,
     read_body,
 )
-from ._control import Control
 from ._customers import TOKEN_OPTION, now, with_token
+from ._journal import Recorder, filtered
 from ._responses import Answer, generic_error, header
-from ._spec import CompiledSpec, FieldError, FieldSet, Operation, path_pattern
-from ._store import CustomerStore, DuplicateError
+from ._spec import CompiledSpec, FieldError, FieldSet, Operation
+from ._state import State
+from ._store import ID, CustomerStore, DuplicateError
 
 JSON = "application/json"
 MAX_BODY_BYTES = 1 << 20
@@ -37,17 +39,29 @@ WWW_AUTHENTICATE = header("WWW-Authenticate", 'Basic realm="Juspay"')
 class Invalid(Exception):
     """The request breaks the spec's rules; answered 400 with `error_info.fields`."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], given: Mapping[str, Any]) -> None:
         super().__init__(errors)
         self.errors = errors
+        self.given = given  # every field as received, for the journal
 
 
 class Refused(Exception):
     """The request cannot be read at all (413, 415); answered in the generic error shape."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(
+        self, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()
+    ) -> None:
         super().__init__(detail)
-        self.answer = Answer(status, generic_error(status, detail))
+        self.answer = Answer(status, generic_error(status, detail), headers)
+
+
+# A body over the limit is not read on: the connection closes after the 413 (the server hangs
+# up gracefully, so that the answer reaches a client still sending).
+TOO_LARGE = (
+    413,
+    f"The request body exceeds {MAX_BODY_BYTES} bytes.",
+    (header("Connection", "close"),),
+)
 
 
 class Inputs(NamedTuple):
@@ -58,33 +72,46 @@ class Inputs(NamedTuple):
     body: Mapping[str, Any]
 
 
-Handler = Callable[[Control, CustomerStore, Inputs], Answer]
+Handler = Callable[[State, CustomerStore, Inputs], Answer]
 
 
-def create_customer(control: Control, store: CustomerStore, inputs: Inputs) -> Answer:
+def create_customer(state: State, store: CustomerStore, inputs: Inputs) -> Answer:
+    """A new customer; 400 `unique` if its `object_reference_id` is taken, as another
+    customer's reference or id (ids and references are one namespace, `DuplicateError`)."""
     moment = now()
-    try:
-        (body,) = store.insert([control.shape.new(inputs.body, moment)])
-    except DuplicateError:
-        return Answer(400, control.errors.duplicate)
-    return _customer(body, moment if inputs.body.get(TOKEN_OPTION) is True else None)
+    while True:
+        try:
+            (body,) = store.insert([state.shape.new(inputs.body, moment)])
+        except DuplicateError as taken:
+            if taken.field == ID:  # the new random id is someone's reference: draw another
+                continue
+            if taken.taken_as == ID:
+                return Answer(400, state.errors.duplicate_because(REFERENCE_IS_AN_ID))
+            return Answer(400, state.errors.duplicate)
+        return _customer(body, moment if inputs.body.get(TOKEN_OPTION) is True else None)
 
 
-def get_customer(control: Control, store: CustomerStore, inputs: Inputs) -> Answer:
+REFERENCE_IS_AN_ID = (
+    "This object_reference_id is another customer's id; ids and object_reference_ids"
+    " share one namespace per merchant."
+)
+
+
+def get_customer(state: State, store: CustomerStore, inputs: Inputs) -> Answer:
     body = store.get(inputs.path["customer_id"])
     if body is None:
-        return Answer(404, control.errors.not_found)
+        return Answer(404, state.errors.not_found)
     return _customer(body, now() if inputs.query.get(TOKEN_OPTION) is True else None)
 
 
-def update_customer(control: Control, store: CustomerStore, inputs: Inputs) -> Answer:
+def update_customer(state: State, store: CustomerStore, inputs: Inputs) -> Answer:
     moment = now()
     body = store.modify(
         inputs.path["customer_id"],
-        lambda customer: control.shape.update(customer, inputs.body, moment),
+        lambda customer: state.shape.update(customer, inputs.body, moment),
     )
     if body is None:
-        return Answer(404, control.errors.not_found)
+        return Answer(404, state.errors.not_found)
     return _customer(body, None)
 
 
@@ -110,7 +137,7 @@ def _fields(fields: FieldSet, pairs: Iterable[tuple[str, Any]]) -> dict[str, Any
         values[name] = value
     kept, errors = fields.clean(values)
     if twice or errors:
-        raise Invalid(twice + errors)
+        raise Invalid(twice + errors, values)
     return kept
 
 
@@ -118,7 +145,7 @@ def _form_pairs(raw: bytes) -> list[tuple[str, str]]:
     try:
         return form_pairs(raw.decode())
     except UnicodeDecodeError:
-        raise Invalid([FieldError("body", "must be UTF-8 form data")]) from None
+        raise Invalid([FieldError("body", "must be UTF-8 form data")], {}) from None
 
 
 def _json_pairs(raw: bytes) -> Iterable[tuple[str, Any]]:
@@ -126,25 +153,51 @@ def _json_pairs(raw: bytes) -> Iterable[tuple[str, Any]]:
     try:
         document = parse_json(raw)
     except ValueError as error:
-        raise Invalid([FieldError("body", f"must be a JSON object ({error})")]) from None
+        raise Invalid([FieldError("body", f"must be a JSON object ({error})")], {}) from None
     if not isinstance(document, dict):
-        raise Invalid([FieldError("body", "must be a JSON object")])
+        raise Invalid([FieldError("body", "must be a JSON object")], {})
     if isinstance(document, RepeatedKeys):
         return [*document.items(), *((name, document[name]) for name in document.repeated)]
     return document.items()
 
 
+JOURNAL_TEXT = 1000  # characters of a refused field's text the journal keeps
+
+
+def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, Any]:
+    """A refused body as the journal keeps it: the declared fields, text cut, no containers.
+
+    A refused body is unchecked client input (up to the body limit), and the journal keeps
+    thousands: it must not hold megabytes each.
+    """
+    names = fields.names if fields is not None else frozenset()
+    kept: dict[str, Any] = {}
+    for name, value in given.items():
+        if name not in names:
+            continue
+        if isinstance(value, str):
+            kept[name] = value if len(value) <= JOURNAL_TEXT else value[:JOURNAL_TEXT] + "…"
+        elif value is None or isinstance(value, bool | int | float):
+            kept[name] = value
+        else:
+            kept[name] = f"<{'list' if isinstance(value, list) else 'object'}>"
+    return kept
+
+
 class PathEndpoint:
     """One path of the spec: its operations by method, each checked in the same order."""
 
-    __slots__ = ("_allow", "_by_method", "_control", "_header_names")
+    __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_state")
 
-    def __init__(self, control: Control, by_method: Mapping[str, Operation]) -> None:
+    def __init__(
+        self, state: State, by_method: Mapping[str, Operation], journal: Recorder | None
+    ) -> None:
         unknown = {op.operation_id for op in by_method.values()} - HANDLERS.keys()
         if unknown:
             raise ValueError(f"juspay_mock: no handler for {sorted(unknown)}")
-        self._control = control
+        self._state = state
         self._by_method = by_method
+        self._journal = journal
         self._allow = header("Allow", ", ".join(by_method))
         # The declared headers' raw names, to pick them out of a request's header list.
         self._header_names = {
@@ -155,50 +208,94 @@ class PathEndpoint:
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, path: Mapping[str, str]
     ) -> None:
-        try:
-            answer = await self._answer(scope, receive, path)
-        except Disconnected:
+        journal = self._journal
+        if journal is None:
+            try:
+                answer = (await self._answer(scope, receive, path))[0]
+            except Disconnected:
+                return
+            await answer.send(send)
             return
-        await answer.send(send)
+        arrived, started = time(), perf_counter()
+        try:
+            answer, api_key, body = await self._answer(scope, receive, path)
+        except Disconnected:
+            return  # never answered: nothing to record
+        answer_id = await answer.send(send)
+        method = scope["method"]
+        op = self._by_method.get(method)
+        journal.record(
+            api_key,
+            (
+                arrived,
+                method,
+                scope["path"],
+                None if op is None else op.operation_id,
+                answer.status,
+                (perf_counter() - started) * 1000,
+                filtered(scope["headers"]),
+                body,
+                answer_id,
+            ),
+        )
 
-    async def _answer(self, scope: Scope, receive: Receive, path: Mapping[str, str]) -> Answer:
-        """Method, auth, then each request part's fields, then the operation itself."""
+    async def _answer(
+        self, scope: Scope, receive: Receive, path: Mapping[str, str]
+    ) -> tuple[Answer, str | None, Mapping[str, Any] | None]:
+        """Method, auth, then each request part's fields, then the operation itself.
+
+        With the answer: the request's API key (None without a valid one) and its body as
+        the operation read it (every field received, when they were refused), for the journal.
+        """
         method = scope["method"]
         op = self._by_method.get(method)
         if op is None:
-            return Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
+            key = self._state.api_key(first_values(scope["headers"]).get(b"authorization"))
+            answer = Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
+            return answer, key, None
         headers = first_values(scope["headers"])
-        api_key = self._authenticate(headers)
-        if isinstance(api_key, Answer):
-            return api_key
+        api_key, refusal = self._authenticate(headers)
+        if refusal is not None:
+            return refusal, api_key, None
+        assert api_key is not None
+        reading_body = False
         try:
             path_fields = _fields(op.path_params, path.items())
             query = _fields(op.query, form_pairs(scope["query_string"].decode("latin-1")))
             _fields(op.headers, self._declared_headers(scope["headers"], method))
-            body = await self._body(receive, headers, op) if op.body is not None else {}
+            reading_body = op.body is not None
+            body = await self._body(receive, headers, op) if reading_body else {}
         except Invalid as invalid:
-            return Answer(400, self._control.errors.invalid(invalid.errors))
+            given = _journalled(invalid.given, op.body) if reading_body else None
+            return Answer(400, self._state.errors.invalid(invalid.errors)), api_key, given
         except Refused as refused:
-            return refused.answer
+            return refused.answer, api_key, None
         inputs = Inputs(path_fields, query, body)
-        return HANDLERS[op.operation_id](self._control, self._control.stores[api_key], inputs)
+        state = self._state
+        answer = HANDLERS[op.operation_id](state, state.store[api_key], inputs)
+        return answer, api_key, body if reading_body else None
 
     def _declared_headers(self, headers: RawHeaders, method: str) -> list[tuple[str, str]]:
         """The request's headers that the operation declares, every occurrence of each."""
         names = self._header_names[method]
-        return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n in names]
+        return [
+            (n.decode("latin-1"), v.strip(OWS).decode("latin-1")) for n, v in headers if n in names
+        ]
 
-    def _authenticate(self, headers: Mapping[bytes, bytes]) -> str | Answer:
-        """The request's API key, or the 401 to answer when it has no valid one."""
-        control = self._control
-        api_key = control.api_key(headers.get(b"authorization"))
+    def _authenticate(self, headers: Mapping[bytes, bytes]) -> tuple[str | None, Answer | None]:
+        """The request's API key, and the 401 to answer when it has no valid one (or names
+        another merchant)."""
+        state = self._state
+        api_key = state.api_key(headers.get(b"authorization"))
         if api_key is None:
-            return Answer(401, control.errors.access_denied, (WWW_AUTHENTICATE,))
-        merchant, expected = headers.get(b"x-merchantid"), control.merchant_header
+            return None, Answer(401, state.errors.access_denied, (WWW_AUTHENTICATE,))
+        merchant, expected = headers.get(b"x-merchantid"), state.merchant_header
         if merchant is not None and expected is not None and merchant != expected:
             detail = "x-merchantid is not the merchant of this API key."
-            return Answer(401, control.errors.access_denied_because(detail), (WWW_AUTHENTICATE,))
-        return api_key
+            return api_key, Answer(
+                401, state.errors.access_denied_because(detail), (WWW_AUTHENTICATE,)
+            )
+        return api_key, None
 
     @staticmethod
     async def _body(
@@ -209,7 +306,7 @@ class PathEndpoint:
         try:
             raw = await read_body(receive, headers.get(b"content-length"), MAX_BODY_BYTES)
         except BodyTooLarge:
-            raise Refused(413, "Content Too Large") from None
+            raise Refused(*TOO_LARGE) from None
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         media = content_type.partition(";")[0].strip().lower()
         if media in op.media_types or (media == "" and not raw):
@@ -223,18 +320,28 @@ class PathEndpoint:
 class Operations:
     """The spec's paths, each with its endpoint, matched against request paths."""
 
-    __slots__ = ("_routes",)
+    __slots__ = ("_endpoints", "_operation_ids", "_routes")
 
-    def __init__(self, control: Control, spec: CompiledSpec) -> None:
-        self._routes: list[tuple[re.Pattern[str], tuple[str, ...], PathEndpoint]] = [
-            (*path_pattern(template), PathEndpoint(control, by_method))
+    def __init__(self, state: State, spec: CompiledSpec, journal: Recorder | None) -> None:
+        self._routes = state.routes
+        self._endpoints = {
+            template: PathEndpoint(state, by_method, journal)
             for template, by_method in spec.operations.items()
-        ]
+        }
+        self._operation_ids = {
+            (template, method): op.operation_id
+            for template, by_method in spec.operations.items()
+            for method, op in by_method.items()
+        }
+
+    def operation_id(self, template: str, method: str) -> str | None:
+        """The operationId of `method` on the spec path `template`; None if it has none."""
+        return self._operation_ids.get((template, method))
 
     def match(self, path: str) -> tuple[PathEndpoint, dict[str, str]] | None:
         """The endpoint serving `path` and the path's parameters, if a spec path matches."""
-        for pattern, names, endpoint in self._routes:
-            found = pattern.fullmatch(path)
-            if found is not None:
-                return endpoint, dict(zip(names, found.groups(), strict=True))
-        return None
+        found = self._routes.match(path)
+        if found is None:
+            return None
+        template, parameters = found
+        return self._endpoints[template], parameters

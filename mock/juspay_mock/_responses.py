@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import secrets
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
@@ -19,6 +20,16 @@ _JSON_HEADER = (b"content-type", b"application/json")
 # Request ids need to be unique, not secret: a random prefix per process, then a counter.
 _REQUEST_ID_PREFIX = secrets.token_hex(4)
 _request_numbers = itertools.count()
+
+
+def _new_process() -> None:
+    """A forked worker (`--workers`) numbers its answers apart from its siblings."""
+    global _REQUEST_ID_PREFIX, _request_numbers
+    _REQUEST_ID_PREFIX = secrets.token_hex(4)
+    _request_numbers = itertools.count()
+
+
+os.register_at_fork(after_in_child=_new_process)
 
 
 def dumps(body: Any) -> bytes:
@@ -47,15 +58,18 @@ class Answer(NamedTuple):
     body: bytes
     headers: tuple[tuple[bytes, bytes], ...] = ()
 
-    async def send(self, send: Send) -> None:
+    async def send(self, send: Send) -> str:
+        """Send the answer; its `x-request-id`."""
+        answer_id = request_id()
         headers = [
             _JSON_HEADER,
             (b"content-length", b"%d" % len(self.body)),
-            (b"x-request-id", request_id().encode()),
+            (b"x-request-id", answer_id.encode()),
             *self.headers,
         ]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
+        return answer_id
 
 
 def header(name: str, value: str) -> tuple[bytes, bytes]:
@@ -110,7 +124,15 @@ class ErrorBodies:
         self.access_denied = dumps(examples["AccessDenied"])
 
     def access_denied_because(self, detail: str) -> bytes:
-        body = json.loads(self.access_denied)
+        return self._because(self.access_denied, detail)
+
+    def duplicate_because(self, detail: str) -> bytes:
+        return self._because(self.duplicate, detail)
+
+    @staticmethod
+    def _because(example: bytes, detail: str) -> bytes:
+        """`example` with `detail` as its developer message."""
+        body = json.loads(example)
         body["error_info"]["developer_message"] = detail
         return dumps(body)
 

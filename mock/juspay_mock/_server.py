@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,9 @@ import uvicorn
 
 from . import _uvicorn
 from ._app import create_app
+from ._journal import DEFAULT_SIZE, RecordedRequest
 from ._limits import Limits
+from ._store import Store
 
 if TYPE_CHECKING:
     from juspay_customers import Juspay
@@ -25,6 +28,10 @@ class MockServer:
 
     `ValueError` at construction for an empty API key or a merchant id no header can carry;
     `limits` bound what each connection may take (default `Limits()`, README "The mock server").
+    `admin_token`, `journal_size` and `store` as for `create_app`.
+
+    The controls act in process on the first API key's merchant unless given `api_key`; over
+    HTTP, `/_mock/...` calls need that key's Basic credentials (or the admin token).
     """
 
     def __init__(
@@ -33,8 +40,14 @@ class MockServer:
         merchant_id: str | None = None,
         host: str = "127.0.0.1",
         limits: Limits | None = None,
+        *,
+        admin_token: str | None = None,
+        journal_size: int = DEFAULT_SIZE,
+        store: Store | str | None = None,
     ) -> None:
-        self.app = create_app(api_keys, merchant_id)
+        self.app = create_app(
+            api_keys, merchant_id, admin_token=admin_token, journal_size=journal_size, store=store
+        )
         self.host = host
         self.limits = Limits() if limits is None else limits
         self._server: uvicorn.Server | None = None
@@ -92,13 +105,70 @@ class MockServer:
     ) -> None:
         self.stop()
 
-    def reset(self) -> None:
-        """Forget every customer and every pending fault."""
-        self.app.control.reset()
+    def reset(self, api_key: str | None = None) -> None:
+        """Forget customers, pending faults and journal: of every key, or of `api_key` only."""
+        self.app.control.reset(api_key)
 
     def seed(self, customers: Iterable[Mapping[str, Any]], api_key: str | None = None) -> None:
         """Store `customers` (spec-shaped; id and timestamps filled in when absent)."""
         self.app.control.seed(customers, api_key)
+
+    def customers(self, api_key: str | None = None) -> list[dict[str, Any]]:
+        """Every stored customer of `api_key`, as the API answers them, oldest first."""
+        return self.app.control.customers(api_key)
+
+    def customer(self, id_or_reference: str, api_key: str | None = None) -> dict[str, Any] | None:
+        """The stored customer with this `cst_` id or `object_reference_id`; None if none."""
+        return self.app.control.customer(id_or_reference, api_key)
+
+    def requests(
+        self,
+        operation: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: datetime | None = None,
+        api_key: str | None = None,
+    ) -> list[RecordedRequest]:
+        """The journal of `api_key`, oldest first: `operation` an operationId
+        (`createCustomer`), `path` a request path or the spec's template, `since` an aware
+        datetime. `ValueError` for a naive `since` or a key the mock does not have."""
+        return self.app.control.requests(
+            api_key, operation=operation, method=method, path=path, status=status, since=since
+        )
+
+    def clear_requests(self, api_key: str | None = None) -> None:
+        """Forget the journal of `api_key`."""
+        self.app.control.clear_requests(api_key)
+
+    def assert_requested(
+        self,
+        operation: str | None = None,
+        times: int | None = 1,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: datetime | None = None,
+        api_key: str | None = None,
+    ) -> list[RecordedRequest]:
+        """The matching requests; `AssertionError` unless there are `times` of them (None: at
+        least one), listing every request received instead (personal data masked)."""
+        found = self.requests(
+            operation, method=method, path=path, status=status, since=since, api_key=api_key
+        )
+        if len(found) == times or (times is None and found):
+            return found
+        filters = {"method": method, "path": path, "status": status, "since": since}
+        wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items() if v is not None)
+        expected = "at least 1" if times is None else str(times)
+        received = self.requests(api_key=api_key)
+        listing = "".join(f"\n  {entry!r}" for entry in received) or " nothing"
+        raise AssertionError(
+            f"expected {expected} {operation or 'any'} request(s)"
+            f"{f' with {wanted}' if wanted else ''}, found {len(found)}; received:{listing}"
+        )
 
     def inject(
         self,
@@ -109,9 +179,12 @@ class MockServer:
         count: int = 1,
         method: str | None = None,
         path: str | None = None,
+        api_key: str | None = None,
     ) -> None:
-        """Make the next `count` matching API requests fail; see `juspay_mock._faults.Fault`."""
+        """Make the next `count` matching API requests of `api_key` fail; see
+        `juspay_mock._faults.Fault`."""
         self.app.control.inject(
+            api_key,
             status=status,
             retry_after=retry_after,
             delay=delay,

@@ -8,7 +8,10 @@ uvicorn's httptools protocol is extended in three ways:
   bookkeeping is a few integer updates per received chunk and a timer only for requests that
   span chunks, so the usual request (one chunk) pays next to nothing.
 - Requests that are not HTTP (uvicorn answers `text/plain`) are answered 400 in Juspay's JSON
-  error shape, like every other answer of the mock.
+  error shape, like every other answer of the mock, and only after the requests pipelined
+  before them. A half-closed connection (`nc -N`) still gets its answers. Closing after a
+  refusal or an answer with `Connection: close` is graceful (`MockHttpProtocol._hang_up`).
+- Header values lose the whitespace after them (llhttp drops only the whitespace before).
 - uvicorn writes a response's head and its body to the transport separately, and uvloop sends
   each write at once: two `write` syscalls per response, each waking the client. Over loopback
   that was about a third of the mock's CPU time under load. The transport here joins the
@@ -27,7 +30,11 @@ from typing import Any, ClassVar
 import httptools
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import (
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
 from ._limits import Limits
 from ._responses import Answer, generic_error, header, request_id
@@ -35,24 +42,28 @@ from ._responses import Answer, generic_error, header, request_id
 # Requests held by a `delay` fault must not keep a stopping server alive for long.
 SHUTDOWN_GRACE = 1
 BACKLOG = 2048  # uvicorn's default
-# After a refusal (400, 408, 431) the client may still be sending. Closing at once would make
-# the kernel answer that data with a reset, which can destroy the refusal before the client
-# reads it; so the mock sends its answer and a FIN, then discards what arrives for this long.
+# After a refusal (400, 408, 431, 413) the client may still be sending. Closing at once would
+# make the kernel answer that data with a reset, which can destroy the answer before the client
+# reads it; so the mock sends its answer and a FIN, then discards what arrives until the client
+# closes too or has been quiet this long.
 LINGER = 1.0
 
 
 class _JoiningTransport(asyncio.Transport):
     """A transport that buffers writes until the event loop's next turn, then sends them."""
 
-    __slots__ = ("_loop", "_pending", "_transport")
+    __slots__ = ("_eof_written", "_loop", "_pending", "_transport")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self._transport = transport
         self._loop = loop
         self._pending: list[bytes] = []
+        self._eof_written = False  # the mock has hung up: nothing more is written
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._eof_written:
+            return
         if not self._pending:
             self._loop.call_soon(self._flush)
         self._pending.append(bytes(data))
@@ -72,13 +83,14 @@ class _JoiningTransport(asyncio.Transport):
 
     def write_eof(self) -> None:
         self._flush()
+        self._eof_written = True
         self._transport.write_eof()
 
     def can_write_eof(self) -> bool:
         return self._transport.can_write_eof()
 
     def is_closing(self) -> bool:
-        return self._transport.is_closing()
+        return self._eof_written or self._transport.is_closing()
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return self._transport.get_extra_info(name, default)
@@ -122,21 +134,56 @@ async def _too_many_connections(scope: Scope, receive: Receive, send: Send) -> N
     await _TOO_MANY_CONNECTIONS.send(send)
 
 
+class _AnswerTransport(asyncio.Transport):
+    """What a request's cycle writes its answer to: the connection, except that the close an
+    answer asks for (`Connection: close`, a 413) hangs up gracefully (`_hang_up`)."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: MockHttpProtocol) -> None:
+        super().__init__()
+        self._protocol = protocol
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self._protocol.transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._protocol.transport.is_closing()
+
+    def close(self) -> None:
+        self._protocol._hang_up()
+
+    def abort(self) -> None:
+        self._protocol.transport.abort()
+
+
 class MockHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with the mock's limits and answers; see the module doc."""
+    """uvicorn's httptools protocol with the mock's limits and answers; see the module doc.
+
+    Answers go out in the order the requests came. A request that is refused (400, 408, 431)
+    is answered after every request before it, then the connection is hung up: the mock sends
+    a FIN and discards what still arrives until the client is quiet (`LINGER`), so that the
+    kernel never answers unread data with a reset that would destroy the answers.
+    """
 
     limits: ClassVar[Limits] = Limits()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._receiving = False  # a request has begun and not fully arrived
+        self._has_cycle = False  # ... and its head was accepted: `self.cycle` is its cycle
         self._head_open = False  # its line and headers are still arriving
         self._head_began_in_chunk = False  # ... and began in the chunk being parsed
         self._head_bytes = 0  # received bytes of chunks the head touched (at least its size)
         self._head_whole_chunks = 0  # bytes of chunks all of which were head (at most its size)
         self._chunk_size = 0
         self._request_timer: asyncio.TimerHandle | None = None
-        self._refused = False  # a request was refused: what still arrives is discarded
+        self._answering: RequestResponseCycle | None = None  # the cycle whose app runs
+        self._refusal: bytes | None = None  # to send once the requests before it are answered
+        self._reading = True  # False once a request is refused or the connection hangs up
+        self._client_done = False  # the client closed its sending side (a half-close)
+        self._linger_timer: asyncio.TimerHandle | None = None
+        self._linger_until = 0.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(_JoiningTransport(transport, self.loop))
@@ -147,13 +194,16 @@ class MockHttpProtocol(HttpToolsProtocol):
         )
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._request_timer is not None:
-            self._request_timer.cancel()
-            self._request_timer = None
+        for timer in (self._request_timer, self._linger_timer):
+            if timer is not None:
+                timer.cancel()
+        self._request_timer = self._linger_timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
+        if not self._reading:
+            if self._linger_timer is not None:  # still sending: wait for quiet again
+                self._linger()
             return
         self._unset_keepalive_if_required()
         self._chunk_size = len(data)
@@ -182,10 +232,30 @@ class MockHttpProtocol(HttpToolsProtocol):
                 if self._head_whole_chunks > self.limits.max_header_size:
                     self._refuse(431, self._head_too_large())
 
+    def eof_received(self) -> bool:  # type: ignore[override]  # asyncio's: True keeps it open
+        """The client sent a FIN (`shutdown(SHUT_WR)`, `nc -N`): it still reads, so every
+        request it completed is answered before the mock closes (returning True keeps the
+        connection open for that); a request cut short by the FIN is refused 400."""
+        self._client_done = True
+        if not self._reading:
+            if self._refusal is None:  # hanging up, and the client is done: close now
+                self.transport.close()
+        elif self._receiving:
+            self._refuse(400, "The client closed its side of the connection mid-request.")
+        elif not self._unanswered():
+            self.transport.close()
+        return True
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._receiving = self._head_open = self._head_began_in_chunk = True
+        self._has_cycle = False
         self._head_bytes = self._head_whole_chunks = 0
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        # RFC 9110 5.5: whitespace around a field value is not part of it. llhttp drops the
+        # leading whitespace only.
+        super().on_header(name, value.rstrip(b" \t"))
 
     def on_headers_complete(self) -> None:
         self._head_open = False
@@ -195,6 +265,8 @@ class MockHttpProtocol(HttpToolsProtocol):
         if self._head_bytes + self._chunk_size > limit and self._head_size() > limit:
             raise _Refusal(431, self._head_too_large())
         super().on_headers_complete()
+        self._has_cycle = True
+        self.cycle.transport = _AnswerTransport(self)
 
     def on_message_complete(self) -> None:
         self._receiving = False
@@ -202,6 +274,35 @@ class MockHttpProtocol(HttpToolsProtocol):
             self._request_timer.cancel()
             self._request_timer = None
         super().on_message_complete()
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        self._answering = cycle
+        super()._start_asgi_task(cycle, app)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # starts the next pipelined request, if any
+        if self._receiving:  # the next request has begun: the request timeout governs, not idling
+            self._unset_keepalive_if_required()
+        if self.transport.is_closing() or self._unanswered():
+            return
+        if self._refusal is not None:
+            self._send_refusal()
+        elif self._client_done:
+            self._unset_keepalive_if_required()
+            self.transport.close()
+
+    def shutdown(self) -> None:
+        if not self._reading and self._refusal is None:  # hanging up already
+            self.transport.close()
+            return
+        super().shutdown()
+
+    def _unanswered(self) -> bool:
+        """Whether a request that arrived whole still waits for (the end of) its answer."""
+        answering = self._answering
+        if self.pipeline:
+            return True
+        return answering is not None and not (answering.response_complete or answering.disconnected)
 
     def _head_size(self) -> int:
         """The request line's and headers' bytes, counted as `name: value` lines."""
@@ -213,7 +314,7 @@ class MockHttpProtocol(HttpToolsProtocol):
 
     def _request_timed_out(self) -> None:
         self._request_timer = None
-        if self.transport.is_closing():
+        if self.transport.is_closing() or not self._reading:
             return
         if self._receiving:
             timeout = self.limits.request_timeout
@@ -222,33 +323,67 @@ class MockHttpProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def _refuse(self, status: int, detail: str) -> None:
-        """Refuse the request being received: read no more from this connection, and hang up.
+        """Refuse the request being received: read no more, answer every request before it,
+        then this refusal in Juspay's error shape, then hang up.
 
-        A request still in flight before it (pipelined) is answered first, then the connection
-        closes; the refused one gets no answer. Otherwise the refusal is answered in Juspay's
-        error shape, unless the app's own answer has begun (then it is cut short).
+        If the refused request's own answer has begun (its head was accepted and the app
+        answered before its body arrived), it keeps that answer and the connection hangs up.
         """
-        if self.transport.is_closing():
+        if self.transport.is_closing() or not self._reading:
             return
-        self._refused = True
+        self._reading = False
         if self._request_timer is not None:
             self._request_timer.cancel()
             self._request_timer = None
-        cycle = self.cycle
-        if cycle is not None and not cycle.response_complete:
-            if self._head_open or not self._receiving:  # a later request than the cycle's
-                cycle.keep_alive = False
+        own = self.cycle if self._receiving and self._has_cycle else None
+        if own is not None:
+            if own.response_complete:  # answered before its body arrived: nothing to add
+                self._hang_up()
                 return
-            if cycle.response_started:
+            if own.response_started:  # cut short: there is no way to finish it now
                 self.transport.close()
                 return
-            cycle.disconnected = True  # the app's answer, if any, has nowhere to go now
-        self.transport.write(self._error_response(status, detail))
-        self._request_timer = self.loop.call_later(LINGER, self.transport.close)
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
-        else:
+            own.disconnected = True  # its app, if it runs, answers nowhere
+            own.message_event.set()
+            self.pipeline = type(self.pipeline)(c for c in self.pipeline if c[0] is not own)
+        self._refusal = self._error_response(status, detail)
+        if not self._unanswered():
+            self._send_refusal()
+
+    def _send_refusal(self) -> None:
+        assert self._refusal is not None
+        self.transport.write(self._refusal)
+        self._refusal = None
+        self._hang_up()
+
+    def _hang_up(self) -> None:
+        """Close after what was written: a FIN, then what arrives is discarded until the client
+        closes too or is quiet for `LINGER` seconds (at most the request timeout in all)."""
+        self._reading = False
+        self._refusal = None
+        self._unset_keepalive_if_required()
+        if self._request_timer is not None:
+            self._request_timer.cancel()
+            self._request_timer = None
+        if self.transport.is_closing():
+            return
+        if self._client_done or not self.transport.can_write_eof():
             self.transport.close()
+            return
+        self.transport.write_eof()
+        self.flow.resume_reading()  # so that what arrives is read and dropped, not left unread
+        self._linger_until = self.loop.time() + max(LINGER, self.limits.request_timeout)
+        self._linger()
+
+    def _linger(self) -> None:
+        if self._linger_timer is not None:
+            self._linger_timer.cancel()
+        left = self._linger_until - self.loop.time()
+        self._linger_timer = self.loop.call_later(max(0.0, min(LINGER, left)), self._close)
+
+    def _close(self) -> None:
+        self._linger_timer = None
+        self.transport.close()
 
     def _error_response(self, status: int, detail: str) -> bytes:
         body = generic_error(status, detail)

@@ -48,7 +48,11 @@ def juspay_mock_server() -> Iterator[MockServer]:
 
 @pytest.fixture
 def juspay_mock(juspay_mock_server: MockServer) -> MockServer:
-    """The session's mock server, with no customers and no faults."""
+    """The session's mock server, with no customers, no faults and an empty journal.
+
+    Besides `seed()` and `inject()`: `customers()`, `requests(...)` and
+    `assert_requested("createCustomer", times=1, ...)` (README, The mock server).
+    """
     juspay_mock_server.reset()
     return juspay_mock_server
 

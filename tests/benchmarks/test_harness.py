@@ -6,6 +6,7 @@ Nothing here asserts on timings (shared machines are noisy); `make bench` does t
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from benchmarks import client, server, startup
 from benchmarks._load import Load, run_load, run_python
 from benchmarks._measure import Comparison, Row, Target, alternate
 from benchmarks._report import table, write
-from benchmarks._servers import AUTHORIZATION, Server, serve
+from benchmarks._servers import AUTHORIZATION, Server, have, serve, wiremock_command
 
 
 def _sane(comparison: Comparison, names: set[str], rounds: int) -> None:
@@ -105,6 +106,59 @@ def test_scale_and_startup() -> None:
     _sane(startup.imports(rounds=1), set(startup.IMPORTS), 1)
     launched = startup.server_start(rounds=1, with_prism=False)
     _sane(launched, {"mock"}, 1)
+
+
+def _measured(variants: server.Variants, names: set[str]) -> None:
+    """Every operation was loaded on each of `names` (one warm-up run dropped, one kept)."""
+    for op in server.OPERATIONS:
+        assert set(variants.throughput.results[op]) == names
+        for name in names:
+            [rps] = variants.throughput.rps(op, name)
+            assert rps > 0
+
+
+def test_journal_on_and_off_and_sqlite() -> None:
+    """The mock as users run it, with `--journal-size 0` and on SQLite, side by side; each
+    refuses a malformed create (validation stays on in every variant)."""
+    measured = server.variants(rounds=1, seconds=1, names=("journal off", "sqlite"))
+    _measured(measured, {"mock", "journal off", "sqlite"})
+    assert measured.validation == {"mock": True, "journal off": True, "sqlite": True}
+
+
+def test_redis_store() -> None:
+    """The mock on a throw-away redis-server beside the memory store."""
+    if not have("redis-server"):
+        missing = "redis-server is not installed (make redis-server installs it as root)"
+        if os.environ.get("CI"):  # CI's make test installs it: missing there is a failure
+            pytest.fail(missing)
+        pytest.skip(missing)
+    measured = server.variants(rounds=1, seconds=1, names=("redis",))
+    _measured(measured, {"mock", "redis"})
+    assert measured.validation == {"mock": True, "redis": True}
+
+
+def test_stubs_match_method_and_path_and_answer_the_given_bodies() -> None:
+    answered = {"create": (200, b'{"id":"c1"}'), "get": (200, b"{}"), "update": (200, b"[]")}
+    mappings = server.stubs(answered)["mappings"]
+    assert [mapping["request"] for mapping in mappings] == [
+        {"method": "POST", "urlPath": "/customers"},
+        {"method": "GET", "urlPathPattern": "/customers/[^/]+"},
+        {"method": "POST", "urlPathPattern": "/customers/[^/]+"},
+    ]
+    assert [mapping["response"]["body"] for mapping in mappings] == ['{"id":"c1"}', "{}", "[]"]
+
+
+@pytest.mark.skipif(
+    wiremock_command() is None,
+    reason="WireMock is not installed: `make bench` installs it (npm package `wiremock`, run"
+    " with Debian's Java); bench tools are not part of a fresh machine",
+)
+def test_wiremock_stubs_beside_the_mock() -> None:
+    """WireMock serves the mock's answers (`variants` checks it before loading) and does not
+    validate; a second of warm-up stands in for the benchmark's JIT warm-up."""
+    measured = server.variants(rounds=1, seconds=1, names=("wiremock",), wiremock_warm_up=1)
+    _measured(measured, {"mock", "wiremock"})
+    assert measured.validation == {"mock": True, "wiremock": False}
 
 
 def test_quick_sizes_are_smaller() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from juspay_contract import ExitCode, RunOptions, Secret, judge, run_contract
+from juspay_contract import ExitCode, RunOptions, Secret, judge, run_contract, write_reports
 from juspay_mock import MockServer, create_app
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -117,3 +117,43 @@ def test_a_phase_left_out_sends_nothing_and_leaves_the_links_unfollowed() -> Non
     assert all(not link.followed for op in run.coverage.operations for link in op.links)
     assert judge(run).code == ExitCode.PASSED
     assert judge(run, fail_on_uncovered=True).code == ExitCode.UNCOVERED
+
+
+def test_a_selection_without_links_skips_the_stateful_phase_and_says_why(tmp_path: Path) -> None:
+    options = RunOptions(
+        Secret(API_KEY),
+        max_examples=2,
+        phases=("examples", "stateful"),
+        operation_ids=("getCustomer",),
+    )
+
+    run = run_contract(options, app=create_app([API_KEY]))
+
+    assert not run.findings, run.summary()
+    assert not run.errors, run.summary()
+    assert set(run.skipped_phases) == {"stateful"}
+    assert {phase for op in run.coverage.operations for phase in op.phases} == {"examples"}
+    verdict = judge(run)
+    assert verdict.code == ExitCode.PASSED
+    (coverage, _) = write_reports(options, run, verdict, tmp_path)
+    facts = coverage.read_text().split("## Operations")[0]
+    assert "- Phases: examples; " in facts
+    assert (
+        "- Phase stateful not run: the selected operations leave no link of the spec to follow"
+        in facts
+    )
+
+
+def test_linked_operations_keep_the_stateful_phase() -> None:
+    options = RunOptions(
+        Secret(API_KEY),
+        max_examples=2,
+        phases=("stateful",),
+        operation_ids=("createCustomer", "getCustomer"),
+    )
+
+    run = run_contract(options, app=create_app([API_KEY]))
+
+    assert run.skipped_phases == {}
+    assert run.links_followed
+    assert judge(run).code == ExitCode.PASSED

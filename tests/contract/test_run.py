@@ -13,9 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from juspay_contract import ExitCode
+from juspay_contract import ExitCode, RunOptions, Secret, judge, run_contract
 from juspay_contract.variants import BROKEN_VARIANTS
 from juspay_mock import MockServer
+from starlette.types import Receive, Scope, Send
 
 from tests.contract.support import (
     API_KEY,
@@ -90,7 +91,7 @@ def test_a_key_the_server_rejects_everywhere_fails_with_the_credentials_reason(
     assert done.returncode == ExitCode.CREDENTIALS_REJECTED, done.stdout + done.stderr
     assert re.fullmatch(
         r"juspay-contract: credentials rejected \(exit 3\): the server rejected the credentials "
-        r"on every operation: all \d+ requests with the API key were answered 401 or 403 "
+        r"on every operation: all \d+ requests were answered 401 or 403 "
         r"\(check the key and --merchant-id\)",
         verdict_line(done.stdout),
     ), done.stdout
@@ -111,16 +112,7 @@ def test_a_server_that_does_not_answer_is_unreachable(tmp_path: Path) -> None:
     ("args", "api_key", "message"),
     [
         (("run", "--url", "http://127.0.0.1:1"), None, "no API key: set JUSPAY_API_KEY"),
-        (("run", "--url", "127.0.0.1:8080"), API_KEY, "--url must be http(s)://host[:port]"),
-        (("run", "--url", "http://h:99999"), API_KEY, "--url must be http(s)://host[:port]"),
-        (("run", "--url", "http://h", "--phases", "examples,smoke"), API_KEY, "smoke: phases"),
-        (("run", "--url", "http://h", "--max-examples", "0"), API_KEY, "must be at least 1"),
-        (
-            ("run", "--url", "http://127.0.0.1:1", "--include-operation-id", "deleteCustomer"),
-            API_KEY,
-            "no operation has the operationId 'deleteCustomer'",
-        ),
-        (("run", "--url", "http://h", "--api-key-file", "/nonexistent"), API_KEY, "cannot read"),
+        (("run", "--url", "127.0.0.1:8080"), API_KEY, "--url: must be http(s)://host[:port]"),
         (("run", "--api-key", "sk_argv", "--url", "http://h"), API_KEY, "never an argument"),
         (("run", "--api-key=sk_argv", "--url", "http://h"), API_KEY, "never an argument"),
         (("prove", "--variant", "nonsense"), API_KEY, "no variant named nonsense"),
@@ -135,3 +127,41 @@ def test_usage_errors_exit_2_naming_the_option(
     assert message in done.stderr
     assert done.stdout == ""
     assert "sk_argv" not in done.stderr  # a key given as an argument is not repeated
+
+
+async def rejects_everything(scope: Scope, receive: Receive, send: Send) -> None:
+    """An ASGI server that answers 401 or 403 to any request, whatever it carries."""
+    if scope["type"] != "http":
+        return
+    status = 403 if scope["method"] == "GET" else 401
+    body = b'{"status": "error", "error_code": "access_denied", "error_message": "no"}'
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_every_answer_401_or_403_is_rejected_credentials_whatever_the_requests_carried() -> None:
+    run = run_contract(
+        RunOptions(Secret(API_KEY), max_examples=2, phases=("examples",)),
+        app=rejects_everything,
+    )
+
+    verdict = judge(run)
+
+    assert verdict.code == ExitCode.CREDENTIALS_REJECTED, verdict
+    # Counted: every answer to each operation's own method, the checks' probes without our
+    # key too (the verdict does not depend on which Authorization went out).
+    counted = sum(sum(tally.values()) for tally in run.answers.values())
+    assert f"all {counted} requests were answered 401 or 403" in verdict.reason
+    assert {status for tally in run.answers.values() for status in tally} == {401, 403}
+
+
+def test_a_url_with_a_password_is_refused_and_never_repeated(tmp_path: Path) -> None:
+    with MockServer(api_keys=[API_KEY]) as server:
+        url = server.base_url.replace("http://", "http://alice:PASSW0RDXYZ@")
+        done = juspay_contract("run", "--url", url, "--report-dir", str(tmp_path / "reports"))
+
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert "PASSW0RDXYZ" not in done.stdout + done.stderr
+    assert done.stderr.startswith("juspay-contract: error: --url: must not carry user info")
+    assert not (tmp_path / "reports").exists()

@@ -7,6 +7,7 @@ once sent `GET /customers/<key>`), not in a report or reproduction line, not on 
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import secrets
 import subprocess
@@ -17,9 +18,11 @@ from urllib.parse import quote
 
 import pytest
 import schemathesis
-from juspay_contract import ExitCode, Secret
-from juspay_contract._secrets import basic_authorization, scrub_case
-from juspay_mock import MockServer
+from juspay_contract import ExitCode, RunOptions, Secret, run_contract
+from juspay_contract._report import terminal
+from juspay_contract._secrets import REPLACEMENT, basic_authorization, scrub_case
+from juspay_mock import MockServer, create_app
+from schemathesis import BaseSchema
 
 from tests.conftest import ROOT, spec_document
 from tests.contract.recording_proxy import RecordingProxy
@@ -71,20 +74,25 @@ def test_the_key_is_in_no_byte_but_its_authorization_header(
             assert form not in text, form
 
 
+@functools.cache
+def loaded_spec() -> BaseSchema:
+    return schemathesis.openapi.from_dict(spec_document(), config=schemathesis.Config())
+
+
 def test_a_key_in_a_generated_value_is_replaced_before_sending() -> None:
-    schema = schemathesis.openapi.from_dict(spec_document(), config=schemathesis.Config())
+    schema = loaded_spec()
     operation = schema["/customers/{customer_id}"]["GET"]
     case = operation.Case(
-        path_parameters={"customer_id": f"x{KEY}"},
-        query={"options.get_client_auth_token": KEY},
-        headers={"x-routing-id": KEY, "Authorization": basic_authorization(KEY)},
+        path_parameters={"customer_id": KEY},
+        query={"options.get_client_auth_token": f"{KEY}/x"},
+        headers={"x-routing-id": f"a {KEY}", "Authorization": basic_authorization(KEY)},
     )
 
-    scrub_case(case, (KEY,))
+    scrub_case(case, Secret(KEY))
 
-    assert case.path_parameters == {"customer_id": "x" + "x" * len(KEY)}
-    assert case.query == {"options.get_client_auth_token": "x" * len(KEY)}
-    assert case.headers["x-routing-id"] == "x" * len(KEY)
+    assert case.path_parameters == {"customer_id": "x" * len(KEY)}
+    assert case.query == {"options.get_client_auth_token": "x" * len(KEY) + "/x"}
+    assert case.headers["x-routing-id"] == "a " + "x" * len(KEY)
     assert case.headers["Authorization"] == basic_authorization(KEY)
 
 
@@ -95,6 +103,59 @@ def test_redact_replaces_every_spelling_of_the_key() -> None:
     redacted = Secret(KEY).redact(text)
 
     assert redacted == "/customers/[Filtered]?k=[Filtered]%2F Basic [Filtered] [Filtered]:"
+
+
+# Keys that are words of the spec or parts of them: a mask there would mangle the output and
+# show, by the hole it leaves, what the key is.
+SPEC_WORDS = ["customer", "customers", "customer_id", "options", "get", "id", "first_name"]
+
+
+@pytest.mark.parametrize("key", SPEC_WORDS)
+def test_a_key_inside_the_specs_words_leaves_them_alone(key: str) -> None:
+    text = (
+        "[no_undocumented_fields] examples POST /customers: POST /customers answered 200 with "
+        "fields the spec does not declare: body.first_name_2; GET /customers/{customer_id} "
+        "getCustomer options.get_client_auth_token=true GetCreatedCustomer"
+    )
+
+    assert Secret(key).redact(text) == text
+
+
+@pytest.mark.parametrize("key", ["custom", "get_client", "cst"])
+def test_a_short_key_is_masked_where_it_stands_as_a_value(key: str) -> None:
+    text = f"curl -X GET -H 'x-routing-id: {key}' 'http://h/customers/{key}?a={key}' -d '\"{key}\"'"
+
+    redacted = Secret(key).redact(text)
+
+    assert redacted == (
+        "curl -X GET -H 'x-routing-id: [Filtered]' 'http://h/customers/[Filtered]?a=[Filtered]' "
+        "-d '\"[Filtered]\"'"
+    )
+
+
+def test_a_key_that_is_a_spec_word_is_not_scrubbed_from_field_names() -> None:
+    schema = loaded_spec()
+    operation = schema["/customers"]["POST"]
+    body = {"object_reference_id": "user_1", "mobile_number": "9988776655", "first_name": "Jo"}
+    case = operation.Case(body=dict(body), media_type="application/x-www-form-urlencoded")
+
+    scrub_case(case, Secret("first_name"))
+    scrub_case(case, Secret("user"))
+
+    assert case.body == body
+
+
+def test_the_summary_of_a_run_with_a_short_key_keeps_every_operation_label() -> None:
+    key = "customer"
+    options = RunOptions(Secret(key), max_examples=2, phases=("examples",))
+    run = run_contract(options, app=create_app([key]))
+
+    lines = list(terminal(options, run, []))
+
+    assert not any(REPLACEMENT in line for line in lines), lines
+    labels = ("POST /customers", "GET /customers/{customer_id}", "POST /customers/{customer_id}")
+    for label in labels:
+        assert any(line.startswith(f"  {label}: ") for line in lines), lines
 
 
 def test_the_secret_has_no_repr_of_its_key() -> None:

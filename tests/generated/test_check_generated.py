@@ -1,5 +1,6 @@
-"""`make check-generated` catches a spec change until `make generate` is run, and
-regenerating is byte-for-byte reproducible."""
+"""`make check-generated` catches a spec change until `make generate` is run, covers both
+generated parts (the low-level package and the facade's typed module), and regenerating is
+byte-for-byte reproducible."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from tests.conftest import ROOT
 
 VENV = Path(sys.prefix)
+FACADE_MODULE = Path("wrapper/juspay_customers/_generated.py")
 
 
 def make(workdir: Path, target: str) -> subprocess.CompletedProcess[str]:
@@ -42,6 +44,9 @@ def checkout(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copytree(ROOT / "codegen", tmp_path / "codegen")
+    (tmp_path / FACADE_MODULE).parent.mkdir(parents=True)
+    shutil.copy2(ROOT / FACADE_MODULE, tmp_path / FACADE_MODULE)
     return tmp_path
 
 
@@ -61,10 +66,38 @@ def test_check_generated_fails_on_a_spec_change_until_regenerated(checkout: Path
     assert make(checkout, "check-generated").returncode == 0
 
 
+def test_check_generated_covers_the_facade_module(checkout: Path) -> None:
+    module = checkout / FACADE_MODULE
+    module.write_text(module.read_text().replace("mobile_number: Required[str]", "x: str"))
+    failed = make(checkout, "check-generated")
+    assert failed.returncode != 0
+    assert "mobile_number: Required[str]" in failed.stdout
+    assert "make generate" in failed.stderr
+    assert make(checkout, "generate").returncode == 0
+    assert (checkout / FACADE_MODULE).read_bytes() == (ROOT / FACADE_MODULE).read_bytes()
+
+
+def test_a_spec_field_named_like_the_per_call_keyword_stops_generation(checkout: Path) -> None:
+    spec = checkout / "openapi" / "juspay-customers.yaml"
+    anchor = (
+        '        mobile_country_code:\n          $ref: "#/components/schemas/MobileCountryCode"\n'
+    )
+    spec.write_text(
+        spec.read_text().replace(
+            anchor, anchor + "        request_options:\n          type: string\n"
+        )
+    )
+    failed = make(checkout, "generate")
+    assert failed.returncode != 0
+    assert "request_options" in failed.stderr
+    assert "per-call keyword" in failed.stderr
+
+
 def test_generating_twice_gives_identical_bytes(checkout: Path) -> None:
     package = checkout / "generated" / "juspay_customers_client"
     assert make(checkout, "generate").returncode == 0
-    first = tree(package)
+    first = tree(package), (checkout / FACADE_MODULE).read_bytes()
     assert make(checkout, "generate").returncode == 0
-    assert tree(package) == first
-    assert first == tree(ROOT / "generated" / "juspay_customers_client")
+    assert (tree(package), (checkout / FACADE_MODULE).read_bytes()) == first
+    assert first[0] == tree(ROOT / "generated" / "juspay_customers_client")
+    assert first[1] == (ROOT / FACADE_MODULE).read_bytes()

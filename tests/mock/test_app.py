@@ -7,13 +7,14 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from juspay_mock import MockApp, MockServer, create_app
 from starlette.types import Message
 
-from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
+from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, exchange, in_process, server_address
 
 JSON = "application/json"
 
@@ -88,24 +89,23 @@ async def test_last_updated_never_runs_ahead_of_the_clock(api: httpx.AsyncClient
     assert len(set(stamps)) <= elapsed.total_seconds() + 2
 
 
-async def test_an_update_never_moves_last_updated_back(api: httpx.AsyncClient) -> None:
-    """issue 8 case 19: a stored stamp later than the clock (seeded) is kept, an earlier one not."""
-    base = {**ELIXIR_CREATE, "id": "cst_1"}
-    future = {**base, "last_updated": "2999-01-01T00:00:00Z"}
-    past = {
-        **base,
-        "id": "cst_2",
-        "object_reference_id": "past_1",
-        "last_updated": "2016-08-02T08:07:52+0000",
-    }
-    await api.post("/_mock/seed", json={"customers": [future, past]})
+async def test_an_update_never_moves_last_updated_back(
+    api: httpx.AsyncClient, app: MockApp
+) -> None:
+    """issue 8 case 19: an earlier stored stamp moves to the clock; a later one (set by a
+    concurrent update in the same second) is kept. Seeds ahead of the clock are refused
+    (test_controls), so the later stamp is given to the shape directly."""
+    seeded = "2016-08-02T08:07:52+0000"
+    past = {**ELIXIR_CREATE, "id": "cst_2", "date_created": seeded, "last_updated": seeded}
+    assert (await api.post("/_mock/seed", json={"customers": [past]})).status_code == 204
 
-    kept = (await api.post("/customers/cst_1", data={"first_name": "Jo"})).json()
     moved = (await api.post("/customers/cst_2", data={"first_name": "Jo"})).json()
+    later = {**moved, "last_updated": "2020-03-17T14:16:31Z"}
+    app.control.state.shape.update(later, {"first_name": "Al"}, parse("2020-03-17T14:16:30Z"))
 
-    assert kept["last_updated"] == "2999-01-01T00:00:00Z"
     assert parse(moved["last_updated"]) <= datetime.now(UTC)
     assert parse(moved["last_updated"]) > datetime.now(UTC) - timedelta(minutes=1)
+    assert (later["first_name"], later["last_updated"]) == ("Al", "2020-03-17T14:16:31Z")
 
 
 async def test_update_cannot_change_the_reference_and_ignores_echoed_ids(
@@ -556,3 +556,41 @@ def test_empty_or_unusable_api_keys_are_refused(keys: list[str], message: str) -
 def test_a_merchant_id_no_header_can_carry_is_refused(merchant_id: str) -> None:
     with pytest.raises(ValueError, match="merchant_id"):
         create_app(["k"], merchant_id=merchant_id)
+
+
+@pytest.mark.parametrize("value", ["m1 ", "\tm1\t", " m1  \t"])
+async def test_header_values_are_read_without_surrounding_whitespace(value: str) -> None:
+    """QA 2 (RFC 9110 5.5): `x-merchantid: m1 ` was 401 with merchant id m1; the kind is every
+    header the mock reads: authorization, content-type, x-merchantid, declared headers."""
+    authorization = "Basic " + base64.b64encode(b"k:").decode()
+    headers = {
+        "authorization": f" {authorization}\t",
+        "content-type": "application/x-www-form-urlencoded ",
+        "x-merchantid": value,
+        "x-routing-id": " guest_user\t",
+    }
+    async with in_process(create_app(["k"], merchant_id="m1"), "k") as client:
+        client.auth = None  # type: ignore[assignment]
+        created = await client.post("/customers", data=ELIXIR_CREATE, headers=headers)
+        fetched = await client.get("/customers/guest_user", headers=headers)
+
+    assert created.status_code == 200, created.text
+    assert fetched.status_code == 200, fetched.text
+
+
+def test_header_values_on_the_wire_are_read_without_surrounding_whitespace() -> None:
+    """The same over a socket, where the server parses the bytes, Content-Length included."""
+    body = urlencode(ELIXIR_CREATE).encode()
+    authorization = b"Basic " + base64.b64encode(b"k:")
+    request = (
+        b"POST /customers HTTP/1.1\r\nHost: mock\r\nAuthorization: " + authorization + b" \r\n"
+        b"X-MerchantId:\tm1\t\r\nContent-Type: application/x-www-form-urlencoded \t\r\n"
+        b"Content-Length: %d \r\n\r\n" % len(body) + body
+    )
+    with MockServer(api_keys=["k"], merchant_id="m1") as server:
+        response = exchange(server_address(server), request)
+        (recorded,) = server.requests("createCustomer")
+
+    assert response is not None
+    assert response.status == 200, response.body
+    assert recorded.header("x-merchantid") == "m1"

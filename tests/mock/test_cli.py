@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -10,40 +9,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from juspay_mock._cli import main, parse_args
 
+from tests.mock.cli_helpers import free_port, start
 from tests.mock.conftest import assert_error_shape, exchange
-
-COMMAND = Path(sys.executable).with_name("juspay-mock")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    """`juspay-mock ARGS` and the URL it printed; fails unless it serves at once after."""
-    process = subprocess.Popen(
-        [str(COMMAND), *args],
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    assert line.startswith("juspay-mock: serving on http://"), process.communicate()
-    url = line.removeprefix("juspay-mock: serving on ")
-    # Printed only once listening: the first attempt connects, with no retry.
-    httpx.get(f"{url}/customers/x", timeout=5)
-    return process, url
 
 
 @pytest.fixture
@@ -218,7 +190,8 @@ def test_sigterm_stops_promptly_although_a_delayed_answer_is_pending() -> None:
             outcome.append(error)
 
     try:
-        assert httpx.post(f"{url}/_mock/faults", json={"delay": 60}).status_code == 204
+        faults = httpx.post(f"{url}/_mock/faults", json={"delay": 60}, auth=("k", ""))
+        assert faults.status_code == 204
         waiter = threading.Thread(target=wait_for_answer)
         waiter.start()
         time.sleep(0.3)  # the request is being held
@@ -232,3 +205,44 @@ def test_sigterm_stops_promptly_although_a_delayed_answer_is_pending() -> None:
     assert returncode in {0, -signal.SIGTERM}
     assert len(outcome) == 1
     assert isinstance(outcome[0], httpx.RemoteProtocolError)
+
+
+def test_the_admin_token_from_the_environment_works_and_is_never_printed() -> None:
+    """issue 11: global controls need the admin token, which no output may show."""
+    token = "admin-token-1f6e"
+    process, url = start("--port", "0", "--api-key", "k", env={"JUSPAY_MOCK_ADMIN_TOKEN": token})
+    try:
+        httpx.get(f"{url}/customers/x", auth=("k", ""))
+        bearer = {"Authorization": f"Bearer {token}"}
+        seen = httpx.get(f"{url}/_mock/requests", headers=bearer).json()["requests"]
+        wrong = httpx.post(f"{url}/_mock/reset", headers={"Authorization": "Bearer nope"})
+        reset = httpx.post(f"{url}/_mock/reset", headers=bearer)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+
+    assert [entry["path"] for entry in seen] == ["/customers/x", "/customers/x"]
+    assert wrong.status_code == 401
+    assert reset.status_code == 204
+    assert token not in out + err
+
+
+def test_journal_size_0_keeps_no_journal() -> None:
+    process, url = start("--port", "0", "--api-key", "k", "--journal-size", "0")
+    try:
+        httpx.get(f"{url}/customers/x", auth=("k", ""))
+        journal = httpx.get(f"{url}/_mock/requests", auth=("k", "")).json()["requests"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+
+    assert journal == []
+
+
+@pytest.mark.parametrize("size", ["-1", "x", "1.5"])
+def test_a_journal_size_that_is_no_count_is_one_line(
+    size: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = run_main(["--api-key", "k", "--journal-size", size], capsys)
+
+    assert "--journal-size" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ async def test_seed_fills_generated_fields_and_respects_the_key(api: httpx.Async
     minimal = {"object_reference_id": "seeded_1", "mobile_number": "12345"}
     body = {"api_key": API_KEYS[1], "customers": [minimal]}
 
-    await api.post("/_mock/seed", json=body)
+    await api.post("/_mock/seed", json=body, auth=(API_KEYS[1], ""))
 
     assert (await api.get("/customers/seeded_1")).status_code == 404
     seeded = (await api.get("/customers/seeded_1", auth=(API_KEYS[1], ""))).json()
@@ -80,7 +81,7 @@ async def test_a_seeded_customer_updates_and_blocks_a_duplicate_create(
         (
             "seed",
             {"customers": [SEEDED], "api_key": "nope"},
-            "api_key is not one of the mock's keys",
+            "api_key must be null or the key of the credentials",
         ),
         ("seed", {"customers": "x"}, "customers must be a list of objects"),
         ("seed", {"customers": [], "api_key": 3}, "api_key must be a string or null"),
@@ -332,3 +333,47 @@ async def test_any_name_in_a_fault_body_is_checked_by_the_schema(
 
     assert response.status_code == 400
     assert "was unexpected" in response.json()["error_info"]["developer_message"]
+
+
+@pytest.mark.parametrize(
+    ("times", "message"),
+    [
+        (
+            {"date_created": "2020-03-17T14:16:31Z", "last_updated": "2020-03-17T14:16:30Z"},
+            "customers[0]: last_updated: must not be earlier than date_created",
+        ),
+        (
+            {"date_created": "2020-03-17T14:16:31Z", "last_updated": "2999-01-01T00:00:00Z"},
+            "customers[0]: last_updated: must not be ahead of the clock",
+        ),
+        (
+            {"date_created": "2999-01-01T00:00:00+0000"},  # last_updated defaults to it
+            "customers[0]: date_created: must not be ahead of the clock",
+        ),
+    ],
+    ids=["updated-before-created", "updated-in-2999", "created-in-2999"],
+)
+async def test_seed_refuses_timestamps_out_of_order_or_ahead_of_the_clock(
+    api: httpx.AsyncClient, times: dict[str, str], message: str
+) -> None:
+    """QA 4 (issue 8 case 19: `last_updated` is never ahead of the clock)."""
+    customer = {"object_reference_id": "seeded_1", "mobile_number": "12345", **times}
+
+    response = await api.post("/_mock/seed", json={"customers": [customer]})
+
+    assert response.status_code == 400
+    assert message in response.json()["error_info"]["developer_message"]
+    assert (await api.get("/customers/seeded_1")).status_code == 404
+
+
+async def test_seed_accepts_the_present_moment_and_equal_timestamps(
+    api: httpx.AsyncClient,
+) -> None:
+    moment = datetime.now(UTC).isoformat()[:19] + "Z"
+    customer = {"object_reference_id": "seeded_1", "mobile_number": "12345"}
+    times = {"date_created": "2016-08-02T08:07:52+0000", "last_updated": moment}
+
+    response = await api.post("/_mock/seed", json={"customers": [{**customer, **times}]})
+
+    assert response.status_code == 204
+    assert (await api.get("/customers/seeded_1")).json()["last_updated"] == moment

@@ -211,3 +211,103 @@ def test_connections_beyond_the_cap_are_answered_503_and_closed() -> None:
 def test_limits_out_of_range_are_refused(given: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(given))):
         Limits(**given)  # type: ignore[arg-type]
+
+
+# --- Refusals after pipelined requests, half-closes, bodies over the limit ---------------------
+
+
+def answers_until_closed(sock: socket.socket) -> list[tuple[int, str | None]]:
+    """Every response on `sock` until the server closes it: (status, its Connection header)."""
+    answers = []
+    while (response := read_response(sock)) is not None:
+        answers.append((response.status, response.headers.get("connection")))
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("refused", "status"),
+    [
+        (b"GET /x HTTP/1.1\r\nHost: mock\r\nX-Padding: " + b"a" * 20_000 + b"\r\n\r\n", 431),
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET /customers/a1 HTTP/1.1\r\nHost: mock\r\nContent-Length: -1\r\n\r\n", 400),
+    ],
+    ids=["431", "garbage", "negative-content-length"],
+)
+def test_requests_pipelined_before_a_refused_one_are_answered_first(
+    address: tuple[str, int], refused: bytes, status: int
+) -> None:
+    """QA 1: in one write, the refusal replaced the answers before it (or never came)."""
+    with connect(address) as sock:
+        sock.sendall(get() + get(b"", b"/customers/a1") + refused)  # one write
+        answers = answers_until_closed(sock)
+
+    assert answers == [(404, None), (404, None), (status, "close")]
+
+
+def test_a_request_timing_out_behind_pipelined_ones_is_answered_after_them(
+    impatient: tuple[str, int],
+) -> None:
+    with connect(impatient) as sock:
+        sock.sendall(get() + b"GET /customers/x HTTP/1.1\r\nHost: mo")  # never finished
+        answers = answers_until_closed(sock)
+
+    assert answers == [(404, None), (408, "close")]
+
+
+def test_a_half_closed_connection_gets_its_answers_before_closing(address: tuple[str, int]) -> None:
+    """QA 3: `printf 'GET ...' | nc -N` (a request, then shutdown(SHUT_WR)) got 0 bytes."""
+    with connect(address) as sock:
+        sock.sendall(get() + get(b"", b"/customers/a1"))
+        sock.shutdown(socket.SHUT_WR)
+        answers = answers_until_closed(sock)
+
+    assert answers == [(404, None), (404, None)]
+
+
+def test_a_half_close_mid_request_is_400_after_the_complete_ones(address: tuple[str, int]) -> None:
+    with connect(address) as sock:
+        sock.sendall(get() + b"GET /customers/x HTTP/1.1\r\nHost: mo")
+        sock.shutdown(socket.SHUT_WR)
+        answers = answers_until_closed(sock)
+
+    assert answers == [(404, None), (400, "close")]
+
+
+def test_a_half_close_waits_for_an_answer_still_being_made() -> None:
+    """The answer is held by a `delay` fault when the FIN arrives: it still goes out."""
+    with MockServer(api_keys=[KEY], limits=LIMITS) as server:
+        server.inject(delay=0.2)
+        with connect(server_address(server)) as sock:
+            sock.sendall(get())
+            sock.shutdown(socket.SHUT_WR)
+            answers = answers_until_closed(sock)
+
+    assert answers == [(404, None)]
+
+
+@pytest.mark.parametrize("path", [b"/customers", b"/_mock/seed"])
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_body_over_the_limit_is_413_then_closed_and_never_reset(
+    address: tuple[str, int], path: bytes, framing: str
+) -> None:
+    """QA 6: a 413 may not be lost to a reset while the client is still sending its body."""
+    body = b"a" * (3 << 20)
+    if framing == "chunked":
+        size = b"Transfer-Encoding: chunked\r\n"
+        body = b"".join(
+            b"10000\r\n" + body[i : i + 65536] + b"\r\n" for i in range(0, len(body), 65536)
+        )
+        body += b"0\r\n\r\n"
+    else:
+        size = b"Content-Length: %d\r\n" % len(body)
+    head = b"POST " + path + b" HTTP/1.1\r\nHost: mock\r\n" + AUTHORIZATION
+    head += b"Content-Type: application/json\r\n" + size + b"\r\n"
+    with connect(address) as sock:
+        sock.sendall(head + body + get())  # the whole body is sent, and a request after it
+        response = read_response(sock)
+        assert closed_by_server(sock)  # the request after it is not read
+
+    assert response is not None
+    assert response.status == 413
+    assert response.headers["connection"] == "close"
+    assert_error_shape(response)

@@ -89,3 +89,14 @@ def test_juspay_customers_works_without_the_extra(core: Venv, tmp_path: Path) ->
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: juspay-customers")
+
+
+def test_juspay_contract_says_in_one_line_which_extra_to_install(
+    core: Venv, tmp_path: Path
+) -> None:
+    result = core.run("juspay-contract", "--help", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert 'pip install "juspay-customers[contract]"' in line

@@ -20,11 +20,19 @@ COMMAND = Path(sys.executable).with_name("juspay-customers")
 
 
 @pytest.fixture
-def cli(juspay_mock: Any, capsys: pytest.CaptureFixture[str]) -> Any:
+def key_file(juspay_mock: Any, tmp_path: Path) -> Path:
+    """The mock's key in a file, as --api-key-file reads it (first line, stripped)."""
+    path = tmp_path / "api-key"
+    path.write_text(f"  {juspay_mock.api_key}  \nsecond line ignored\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(juspay_mock: Any, key_file: Path, capsys: pytest.CaptureFixture[str]) -> Any:
     """Run the command in process: (exit status, parsed stdout or None, stderr)."""
 
     def run(*args: str) -> tuple[int, Any, str]:
-        status = main(["--api-key", juspay_mock.api_key, "--base-url", juspay_mock.base_url, *args])
+        status = main(["--api-key-file", str(key_file), "--base-url", juspay_mock.base_url, *args])
         out, err = capsys.readouterr()
         return status, json.loads(out) if out else None, err
 
@@ -67,8 +75,17 @@ def test_create_reads_json_from_stdin(cli: Any, monkeypatch: pytest.MonkeyPatch)
         (["create", "--json", "{"], 2, "invalid input: --json: is not valid JSON"),
         (["create", "--json", "[1]"], 2, "invalid input: --json: must be a JSON object"),
         (["create", "--json", '{"nick": "x"}'], 2, "invalid input: nick: unknown field for create"),
+        # QA 4: no RecursionError traceback, no silently kept last value
+        (["create", "--json", "[" * 100_000], 2, "invalid input: --json: is nested too deeply"),
+        (["create", "--json", '{"a": ' * 100_000], 2, "invalid input: --json: is nested too"),
+        (["create", "--json", '{"mobile_number":"1","mobile_number":"2"}'], 2,
+         "invalid input: --json: mobile_number is given more than once"),
+        (["update", "guest_user", "--json", '{"first_name": {"x": 1, "x": 2}}'], 2,
+         "invalid input: --json: x is given more than once"),
+        (["--max-retries", "101", "get", "guest_user"], 2,
+         "invalid input: max_retries: must be a whole number from 0 to 100"),
     ],
-)
+)  # fmt: skip
 def test_errors_are_one_line_and_an_exit_status(
     cli: Any, args: list[str], status: int, message: str
 ) -> None:
@@ -128,4 +145,67 @@ def test_a_non_ascii_id_reaches_the_server_which_decides(cli: Any) -> None:
     assert re.match(
         r"juspay-customers: (InvalidRequestError: HTTP 400|NotFoundError: HTTP 404)", err
     )
+    assert err.count("\n") == 1
+
+
+# --- QA 3: the API key never on the command line ---
+
+SECRET = "sk_live_on_the_command_line"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--api-key", SECRET, "get", "guest_user"],
+        [f"--api-key={SECRET}", "get", "guest_user"],
+        ["--base-url", "http://127.0.0.1:9", "--api-key", SECRET, "get", "guest_user"],
+    ],
+)
+def test_an_api_key_argument_is_refused_without_echoing_it(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("juspay-customers: invalid input: --api-key: ")
+    assert "--api-key-file" in err
+    assert err.count("\n") == 1
+    assert SECRET not in err
+
+
+def test_the_installed_command_refuses_api_key_and_reads_a_key_file(
+    juspay_mock: Any, key_file: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "JUSPAY_API_KEY"}
+    base = [str(COMMAND), "--base-url", juspay_mock.base_url]
+    refused = subprocess.run(
+        [*base, "--api-key", SECRET, "get", "guest_user"], env=env, capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert SECRET not in refused.stderr
+    assert refused.stderr.count("\n") == 1
+
+    created = subprocess.run(
+        [*base, "--api-key-file", str(key_file), "create", "--json", "-"],
+        input=json.dumps(ELIXIR_CREATE), env=env, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["object_reference_id"] == "guest_user"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "--api-key-file: cannot be read"), ("\nkey\n", "--api-key-file: its first line")],
+)
+def test_an_unusable_key_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    path = tmp_path / "key"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["--api-key-file", str(path), "get", "guest_user"]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith(f"juspay-customers: invalid input: {message}")
     assert err.count("\n") == 1

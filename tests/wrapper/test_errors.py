@@ -125,7 +125,7 @@ def test_bodies_that_are_not_juspay_json_still_give_the_right_class(
     # The mock always answers in Juspay's shape, so a transport serves the odd bodies.
     transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body))
     with served_by(transport) as juspay, pytest.raises(kind) as caught:
-        juspay.customers.get("guest_user", max_retries=0)
+        juspay.customers.get("guest_user", request_options={"max_retries": 0})
     assert type(caught.value) is kind
     assert caught.value.status_code == status
     assert caught.value.error_code is None
@@ -140,6 +140,41 @@ def test_a_success_that_is_not_a_customer_is_never_a_silent_none(body: bytes) ->
         juspay.customers.get("guest_user")
     assert isinstance(caught.value, APIError)
     assert caught.value.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "problem"),
+    [
+        (b'{"object": "customer"}', "id", "id: required but missing"),
+        (b'{"object": "order"}', "object", "object: is not 'customer'"),
+        (b'{"object": "customer", "id": 5}', "id", "id: expected str, got int"),
+        (b"[]", None, "the body is not a Customer object"),
+        (b"not json", None, "not JSON"),
+    ],
+)
+def test_a_success_that_is_not_a_customer_names_the_field(
+    body: bytes, field: str | None, problem: str
+) -> None:
+    """QA 6: APIResponseValidationError says which field failed (never its value)."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    with served_by(transport) as juspay, pytest.raises(APIResponseValidationError) as caught:
+        juspay.customers.get("guest_user")
+    assert caught.value.field == field
+    assert problem in str(caught.value)
+
+
+def test_a_malformed_required_timestamp_is_named_without_its_value() -> None:
+    customer = {
+        "object": "customer", "id": "cst_1", "object_reference_id": "r",
+        "mobile_number": "9988776655", "date_created": "2020-03-17T14:16:31Z",
+        "last_updated": "yesterday 9988776655",
+    }  # fmt: skip
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=customer))
+    with served_by(transport) as juspay, pytest.raises(APIResponseValidationError) as caught:
+        juspay.customers.get("guest_user")
+    assert caught.value.field == "last_updated"
+    assert "last_updated: is not an ISO 8601 timestamp" in str(caught.value)
+    assert_discreet(caught.value)
 
 
 def test_connection_refused_is_a_connection_error(facade: Facade) -> None:
@@ -159,7 +194,7 @@ def test_a_slow_answer_is_a_timeout_error(facade: Facade) -> None:
     juspay = facade.client(max_retries=0)
     facade.server.inject(delay=0.5)
     with pytest.raises(APITimeoutError) as caught:
-        juspay.customers.create(ELIXIR_CREATE, timeout=0.1)
+        juspay.customers.create(ELIXIR_CREATE, request_options={"timeout": 0.1})
     assert isinstance(caught.value, APIConnectionError)
     assert "may have acted on it" in str(caught.value)
     assert_discreet(caught.value)
@@ -217,7 +252,7 @@ def test_error_code_falls_back_to_error_info_code(body: dict[str, Any]) -> None:
 def test_a_body_nested_beyond_any_parser_is_still_a_juspay_error(status: int) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(status, content=b"[" * 100_000))
     with served_by(transport) as juspay, pytest.raises(APIStatusError) as caught:
-        juspay.customers.get("guest_user", max_retries=0)
+        juspay.customers.get("guest_user", request_options={"max_retries": 0})
     assert caught.value.status_code == status
 
 

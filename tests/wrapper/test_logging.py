@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from juspay_customers import _core
+from juspay_customers._config import ClientOptions
 from juspay_customers._logs import describe, mask
-from juspay_customers._options import ClientOptions
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
 
@@ -91,7 +91,7 @@ GET_ONE = """
 import juspay_customers as j
 with j.Juspay() as client:
     try:
-        client.customers.get("9988776655", max_retries=0)
+        client.customers.get("9988776655", request_options={"max_retries": 0})
     except j.NotFoundError:
         pass
 """

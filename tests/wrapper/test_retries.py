@@ -6,16 +6,32 @@ processing, `delay` and `drop_after_write` store the write and then answer late 
 
 from __future__ import annotations
 
+import ast
+import copy
 import logging
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from juspay_customers import APIError, APITimeoutError, InvalidRequestError, RateLimitError
+import yaml
+from juspay_customers import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    CreateNotConfirmedError,
+    InvalidRequestError,
+    JuspayError,
+    RateLimitError,
+    _generated,
+)
 from juspay_customers._core import MAX_BACKOFF, MAX_RETRY_AFTER, retry_after, retry_delay
 
+from tests.conftest import ROOT, spec_document
 from tests.wrapper.conftest import CUSTOMER, ELIXIR_CREATE, Facade, WireFacade
 
 SLOW = 0.4  # seconds the mock holds an answer; the client gives up after SHORT
@@ -65,7 +81,7 @@ def test_retries_stop_at_max_retries(facade: Facade) -> None:
 def test_per_call_max_retries_overrides_the_client(facade: Facade, juspay: Any) -> None:
     facade.server.inject(status=500)
     with pytest.raises(APIError):
-        juspay.customers.get("guest_user", max_retries=0)
+        juspay.customers.get("guest_user", request_options={"max_retries": 0})
     assert len(facade.sent) == 1
 
 
@@ -111,7 +127,9 @@ def test_create_that_got_through_returns_that_customer(
     facade.server.inject(method="POST", **fault)
     caplog.set_level(logging.INFO, logger="juspay_customers")
 
-    raw = juspay.customers.with_raw_response.create(ELIXIR_CREATE, timeout=SHORT)
+    raw = juspay.customers.with_raw_response.create(
+        ELIXIR_CREATE, request_options={"timeout": SHORT}
+    )
 
     # The first attempt stored the customer; the retry met `unique`; the lookup found ours.
     assert methods(facade) == ["POST /customers", "POST /customers", "GET /customers/guest_user"]
@@ -150,9 +168,12 @@ def test_a_create_that_timed_out_for_good_says_so_and_is_not_lost(
 ) -> None:
     facade.server.inject(method="POST", delay=SLOW)
     with pytest.raises(APITimeoutError, match="may have acted on it"):
-        juspay.customers.create(ELIXIR_CREATE, timeout=SHORT, max_retries=0)
+        juspay.customers.create(ELIXIR_CREATE, request_options={"timeout": SHORT, "max_retries": 0})
 
-    assert juspay.customers.get("guest_user", timeout=5).mobile_number == "9988776655"
+    assert (
+        juspay.customers.get("guest_user", request_options={"timeout": 5}).mobile_number
+        == "9988776655"
+    )
 
 
 # --- the retry rule itself, on synthetic replies (no waiting) ---
@@ -175,7 +196,7 @@ def test_retry_delay_backs_off_exponentially_with_jitter_up_to_a_cap(
 
 def test_retry_delay_honours_retry_after_within_a_cap() -> None:
     assert retry_delay(reply(429, "3"), 0, 2) == 3.0
-    assert retry_delay(reply(503, "0.25"), 0, 2) == 0.25
+    assert retry_delay(reply(503, "0"), 0, 2) == 0.0
     assert retry_delay(reply(429, "86400"), 0, 2) == MAX_RETRY_AFTER
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     assert 25 <= (retry_delay(reply(503, later), 0, 2) or 0) <= 30
@@ -250,6 +271,24 @@ def test_unreadable_retry_after_is_no_hint_and_never_an_exception(header: str) -
     assert 0.0 <= delay <= MAX_RETRY_AFTER
 
 
+@pytest.mark.parametrize("header", ["inf", "-5", "1_0", "+5", " 5 ", "5 ", "0.25", "1e3", "5s"])
+def test_retry_after_is_only_rfc_9110_delta_seconds_else_backoff(
+    monkeypatch: pytest.MonkeyPatch, header: str
+) -> None:
+    """QA 6: delta-seconds is 1*DIGIT (RFC 9110 10.2.3); Python's float() forms are no hint,
+    so the wait is the plain backoff (first retry: 0.375-0.5 s), not the header's."""
+    monkeypatch.undo()  # the real schedule, not quick_backoff's
+    assert retry_after(header) is None
+    delay = retry_delay(reply(503, header), 0, 2)
+    assert delay is not None
+    assert 0.375 <= delay <= 0.5
+
+
+def test_a_huge_delta_seconds_is_capped() -> None:
+    assert retry_after("9" * 5000) == float("inf")
+    assert retry_delay(reply(503, "9" * 5000), 0, 2) == MAX_RETRY_AFTER
+
+
 def test_backoff_never_overflows_however_many_retries() -> None:
     assert retry_delay(reply(503), 5000, 10_000) == pytest.approx(MAX_BACKOFF, rel=0.25)
 
@@ -293,8 +332,8 @@ def test_a_lost_create_retried_into_a_unique_with_a_null_error_info_returns_the_
         ({"mobile_number": "99887 76655"}, {"mobile_number": "9988776655"}),
         ({"email_address": "Jo.Doe@Mail.COM"}, {"email_address": "jo.doe@mail.com"}),
         ({"email_address": "jo@mail.com"}, {"email_address": " JO@MAIL.COM "}),
-        ({"first_name": "john"}, {"first_name": "John"}),  # names identify no one
-        ({"last_name": "Smith"}, {"last_name": None}),
+        ({"first_name": " John "}, {"first_name": "John"}),  # names: trimmed only
+        ({"first_name": "John", "last_name": "Doe"}, {"first_name": "John", "last_name": "Doe"}),
     ],
 )
 def test_create_recovery_compares_identifying_fields_after_normalisation(
@@ -321,6 +360,11 @@ def test_create_recovery_compares_identifying_fields_after_normalisation(
         ({"email_address": "jo@mail.com"}, {"email_address": "joe@mail.com"}),
         ({"email_address": "jo@mail.com"}, {"email_address": None}),
         ({"object_reference_id": "guest_user"}, {"object_reference_id": "cst_other"}),
+        # QA 1: every field sent must match, names too (trimmed, case-sensitive).
+        ({"first_name": "Bob"}, {"first_name": "Alice"}),
+        ({"first_name": "john"}, {"first_name": "John"}),
+        ({"last_name": "Other"}, {"last_name": None}),
+        ({"first_name": "Bob", "last_name": "Other"}, {"first_name": "Bob", "last_name": "Else"}),
     ],
 )
 def test_create_recovery_still_refuses_another_persons_customer(
@@ -335,3 +379,119 @@ def test_create_recovery_still_refuses_another_persons_customer(
     with pytest.raises(InvalidRequestError) as caught:
         wired.client().customers.create(body)
     assert caught.value.error_code == "unique"
+
+
+# --- QA 1: a retried create returns another caller's customer only for an identical body ---
+
+FIRST = {"object_reference_id": "r1", "mobile_number": "9988776655", "first_name": "Alice"}
+
+
+def test_a_retried_create_with_other_fields_is_a_duplicate_not_anothers_customer(
+    facade: Facade,
+) -> None:
+    """QA 1: B's first POST meets a 503, its retry `unique` (A's customer): B is told it is a
+    duplicate, exactly as without the 503, and never handed A's customer."""
+    facade.client().customers.create(FIRST)
+    second = {**FIRST, "first_name": "Bob", "last_name": "Other"}
+
+    with pytest.raises(InvalidRequestError) as without_retry:
+        facade.client().customers.create(second)
+    facade.server.inject(count=1, status=503)
+    with pytest.raises(InvalidRequestError) as after_retry:
+        facade.client().customers.create(second)
+
+    assert without_retry.value.error_code == after_retry.value.error_code == "unique"
+    assert facade.server.customer("r1")["first_name"] == "Alice"  # type: ignore[index]
+
+
+def test_a_retried_create_with_an_identical_body_returns_the_existing_customer(
+    facade: Facade,
+) -> None:
+    """The one case no client can tell apart: an identical body (after normalisation)."""
+    first = facade.client().customers.create({**FIRST, "email_address": "alice@mail.com"})
+    facade.server.inject(count=1, status=503)
+    again = facade.client().customers.create({**FIRST, "email_address": "Alice@Mail.COM"})
+    assert again.id == first.id
+    assert again.email_address == "alice@mail.com"
+
+
+# --- QA 2: a recovery whose fetch fails is "not confirmed", never "duplicate" ---
+
+
+FAILED_FETCHES: dict[str, Any] = {
+    "404": lambda: [httpx.Response(404, json={"error_code": "object_not_found"})],
+    # the fetch's own retries (max_retries=2) all fail
+    "503-after-retries": lambda: [httpx.Response(503) for _ in range(3)],
+    "connect-error": lambda: [httpx.ConnectError("refused") for _ in range(3)],
+    "not-a-customer": lambda: [httpx.Response(200, json={"object": "customer"})],
+}
+
+
+@pytest.mark.parametrize("fetch", FAILED_FETCHES)
+def test_a_recovery_that_cannot_fetch_says_the_create_is_not_confirmed(
+    wired: WireFacade, fetch: str
+) -> None:
+    wired.wire.answer(
+        httpx.ReadError("lost"), httpx.Response(400, json=UNIQUE), *FAILED_FETCHES[fetch]()
+    )
+    with pytest.raises(CreateNotConfirmedError) as caught:
+        wired.client().customers.create(ELIXIR_CREATE)
+
+    error = caught.value
+    assert not isinstance(error, InvalidRequestError)  # not told it is a duplicate
+    assert isinstance(error, APIConnectionError)
+    assert "may have been applied but could not be confirmed" in str(error)
+    assert "not known to be a duplicate" in str(error)
+    assert error.unique_error.error_code == "unique"
+    assert isinstance(error.__cause__, JuspayError)
+    assert (error.method, error.path) == ("POST", "/customers")
+    assert wired.wire.lines()[:3] == [
+        "POST /customers", "POST /customers", "GET /customers/guest_user"
+    ]  # fmt: skip
+
+
+# --- QA 6: a connection never made sent nothing ---
+
+
+def test_a_create_that_never_connected_does_not_say_the_server_may_have_acted(
+    wired: WireFacade,
+) -> None:
+    wired.wire.answer(*[httpx.ConnectError("refused")] * 3)
+    with pytest.raises(APIConnectionError) as caught:
+        wired.client().customers.create(ELIXIR_CREATE)
+    assert "may have acted" not in str(caught.value)
+    assert "it was not sent" in str(caught.value)
+
+
+def test_a_create_that_may_have_reached_the_server_says_so(wired: WireFacade) -> None:
+    wired.wire.answer(httpx.ReadError("lost"), *[httpx.ConnectError("refused")] * 2)
+    with pytest.raises(APIConnectionError) as caught:
+        wired.client().customers.create(ELIXIR_CREATE)
+    assert "the server may have acted on it" in str(caught.value)
+
+
+@pytest.mark.parametrize("left_out", ["first_name", "last_name", "email_address"])
+def test_a_stored_create_field_the_spec_does_not_list_is_still_compared_exactly(
+    tmp_path: Path, left_out: str
+) -> None:
+    """QA 1: a create field the customer stores but x-identifying-fields leaves out (a field
+    new to the spec, say) is compared exactly by the recovery, never skipped."""
+    document = copy.deepcopy(spec_document())
+    del document["components"]["schemas"]["CreateCustomerRequest"]["x-identifying-fields"][left_out]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(document), encoding="utf-8")
+    out = tmp_path / "out.py"
+    subprocess.run(
+        [sys.executable, str(ROOT / "codegen" / "facade.py"), str(spec), str(out)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    (generated,) = [
+        ast.literal_eval(node.value)
+        for node in ast.parse(out.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == "IDENTIFYING_FIELDS"
+        and node.value is not None
+    ]
+    assert generated[left_out] == "exact"
+    assert generated == {**_generated.IDENTIFYING_FIELDS, left_out: "exact"}

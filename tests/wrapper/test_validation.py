@@ -7,10 +7,13 @@ from typing import Any
 import httpx
 import pytest
 from juspay_customers import AsyncJuspay, Juspay, JuspayError, ParameterError
+from juspay_customers._generated import UPDATE_FIELDS
+from juspay_customers._params import public_name
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
 
 TOKEN = "get_client_auth_token"
+UPDATABLE = ", ".join(sorted(map(public_name, UPDATE_FIELDS)))  # the spec's, however many
 BAD_CALLS = [
     ("create", (), {**ELIXIR_CREATE, "nickname": "Jo"}, "nickname", "unknown field for create"),
     ("create", (), {**ELIXIR_CREATE, "mobile_number": 9988776655}, "mobile_number", "got int"),
@@ -24,7 +27,7 @@ BAD_CALLS = [
     ("get", ("guest_user",), {"first_name": "Jo"}, "first_name", "unknown field for get"),
     ("get", ("guest_user",), {"customer_id": "other"}, "customer_id", "more than once"),
     ("get", (), {"customer_id": 42}, "customer_id", "expected str, got int"),
-    ("update", ("guest_user",), {}, "params", "at least one of email_address, first_name"),
+    ("update", ("guest_user",), {}, "params", f"at least one of {UPDATABLE}"),
     ("update", (), {"first_name": "Jo"}, "customer_id", "required"),
     ("update", ("guest_user",), {"object_reference_id": "x"}, "object_reference_id", "unknown"),
     ("update", ("guest_user",), {TOKEN: True}, TOKEN, "unknown field for update"),
@@ -95,6 +98,8 @@ def test_missing_api_key_fails_when_the_client_is_made(monkeypatch: pytest.Monke
         ({"timeout": "5"}, "timeout"),
         ({"max_retries": -1}, "max_retries"),
         ({"max_retries": True}, "max_retries"),
+        ({"max_retries": 101}, "max_retries"),  # QA 6: bounded (MAX_RETRIES, 100)
+        ({"max_retries": 10**9}, "max_retries"),
         ({"default_headers": {"Authorization": "Basic x"}}, "default_headers"),
     ],
 )
@@ -107,9 +112,32 @@ def test_bad_client_options_fail_early(kwargs: dict[str, Any], field: str) -> No
 def test_per_call_options_are_checked_before_sending(facade: Facade) -> None:
     juspay = facade.client()
     with pytest.raises(ParameterError, match=r"^max_retries:"):
-        juspay.customers.get("guest_user", max_retries=-2)
+        juspay.customers.get("guest_user", request_options={"max_retries": -2})
     with pytest.raises(ParameterError, match=r"^headers:"):
-        juspay.customers.get("guest_user", headers={"authorization": "Basic eA=="})
+        juspay.customers.get(
+            "guest_user", request_options={"headers": {"authorization": "Basic eA=="}}
+        )
+    assert facade.sent == []
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        ({"request_options": {"timout": 1}}, "request_options.timout"),
+        ({"request_options": 5}, "request_options"),
+        ({"request_options": {"timeout": "soon"}}, "timeout"),
+        ({"timeout": 5}, "timeout"),  # a keyword is a field: the options have one keyword
+        ({"max_retries": 0}, "max_retries"),
+    ],
+)
+def test_per_call_options_come_in_request_options_only(
+    facade: Facade, call: dict[str, Any], field: str
+) -> None:
+    """issue 9 case 1: per-call options cannot collide with a field the spec may gain."""
+    juspay = facade.client()
+    with pytest.raises(ParameterError) as caught:
+        juspay.customers.get("guest_user", **call)
+    assert caught.value.field == field
     assert facade.sent == []
 
 
@@ -185,7 +213,7 @@ def test_headers_that_cannot_travel_fail_before_anything_is_sent(
     assert caught.value.field == "default_headers"
     juspay = facade.client()
     with pytest.raises(ParameterError) as caught:
-        juspay.customers.get("guest_user", headers=headers)
+        juspay.customers.get("guest_user", request_options={"headers": headers})
     assert caught.value.field == "headers"
     with pytest.raises(ParameterError) as caught:
         juspay.with_options(headers=headers)
@@ -346,3 +374,61 @@ def test_well_formed_timeouts_are_kept(kwargs: dict[str, Any], expected: httpx.T
 def test_base_url_is_normalised() -> None:
     with Juspay(api_key="key", base_url="HTTP://LocalHost:8080/api/") as juspay:
         assert juspay.base_url == "http://localhost:8080/api"
+
+
+# --- QA 5: one rule for the headers the client sets itself ---
+
+CLIENT_SET_HEADERS = [
+    "Authorization", "Content-Length", "Transfer-Encoding", "Content-Type", "Host",
+    "x-merchantid", "X-Routing-Id", "version", "HOST",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CLIENT_SET_HEADERS)
+def test_headers_the_client_sets_are_refused_by_name_everywhere(facade: Facade, name: str) -> None:
+    """QA 5: `Host: evil` was sent and per-call x-merchantid / x-routing-id silently dropped;
+    now each is a ParameterError naming the header, in default and per-call headers alike."""
+    headers = {name: "evil"}
+    with pytest.raises(ParameterError, match=rf"^default_headers: {name} is set by the client"):
+        Juspay(api_key="k", default_headers=headers)
+    juspay = facade.client()
+    for call in (
+        lambda: juspay.customers.get("guest_user", request_options={"headers": headers}),
+        lambda: juspay.customers.create(ELIXIR_CREATE, request_options={"headers": headers}),
+        lambda: juspay.with_options(headers=headers),
+    ):
+        with pytest.raises(ParameterError, match=rf"^headers: {name} is set by the client"):
+            call()
+    assert facade.sent == []
+
+
+def test_other_headers_and_user_agent_are_sent_as_given(facade: Facade) -> None:
+    juspay = facade.client(default_headers={"User-Agent": "shop/1.0"})
+    juspay.customers.create(ELIXIR_CREATE, request_options={"headers": {"x-trace": "t1"}})
+    (sent,) = facade.sent
+    assert (sent.headers["user-agent"], sent.headers["x-trace"]) == ("shop/1.0", "t1")
+
+
+# --- QA 6: a positional argument of the wrong kind names what it stands for ---
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "problem"),
+    [
+        (lambda c: c.get(0), "customer_id", "expected str (the cst_ id or the "),
+        (lambda c: c.get(1.5), "customer_id", "got float"),
+        (lambda c: c.update(7, first_name="Jo"), "customer_id", "got int"),
+        (lambda c: c.get(b"guest_user"), "customer_id", "got bytes"),
+        (lambda c: c.create("object_reference_id=r"), "params", "got str (create takes no id)"),
+        (lambda c: c.create(b"x"), "params", "got bytes"),
+        (lambda c: c.get("guest_user", "x"), "params", "got str"),
+    ],
+)
+def test_a_positional_argument_of_the_wrong_kind_is_named(
+    facade: Facade, call: Any, field: str, problem: str
+) -> None:
+    with pytest.raises(ParameterError) as caught:
+        call(facade.client().customers)
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+    assert facade.sent == []

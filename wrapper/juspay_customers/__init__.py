@@ -6,7 +6,9 @@
         customer = juspay.customers.create({"object_reference_id": "guest_user",
                                             "mobile_number": "9988776655"})
 
-The clients load on first use, so `import juspay_customers` stays cheap.
+Parameters are typed from the spec (`CreateCustomerParams`, `UpdateCustomerFields`, ...), as
+mappings and as keywords. The clients load on first use, so `import juspay_customers` stays
+cheap.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     AuthorizationError,
+    CreateNotConfirmedError,
     FieldError,
     InvalidRequestError,
     JuspayError,
@@ -35,19 +38,32 @@ if TYPE_CHECKING:
     from ._async_client import AsyncCustomers, AsyncJuspay
     from ._client import Juspay, SyncCustomers
     from ._default import Customers, configure
+    from ._generated import (
+        CreateCustomerParams,
+        GetCustomerFields,
+        GetCustomerParams,
+        UpdateCustomerFields,
+        UpdateCustomerParams,
+    )
     from ._models import ClientAuthToken, Customer, RawResponse
-    from ._options import NOT_GIVEN
+    from ._options import NOT_GIVEN, CallOptions
 
 _LAZY = {
     "AsyncCustomers": "._async_client",
     "AsyncJuspay": "._async_client",
+    "CallOptions": "._options",
     "ClientAuthToken": "._models",
+    "CreateCustomerParams": "._generated",
     "Customer": "._models",
     "Customers": "._default",
+    "GetCustomerFields": "._generated",
+    "GetCustomerParams": "._generated",
     "Juspay": "._client",
     "NOT_GIVEN": "._options",
     "RawResponse": "._models",
     "SyncCustomers": "._client",
+    "UpdateCustomerFields": "._generated",
+    "UpdateCustomerParams": "._generated",
     "configure": "._default",
 }
 
@@ -62,10 +78,15 @@ __all__ = [
     "AsyncJuspay",
     "AuthenticationError",
     "AuthorizationError",
+    "CallOptions",
     "ClientAuthToken",
+    "CreateCustomerParams",
+    "CreateNotConfirmedError",
     "Customer",
     "Customers",
     "FieldError",
+    "GetCustomerFields",
+    "GetCustomerParams",
     "InvalidRequestError",
     "Juspay",
     "JuspayError",
@@ -74,6 +95,8 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "SyncCustomers",
+    "UpdateCustomerFields",
+    "UpdateCustomerParams",
     "__version__",
     "configure",
 ]

@@ -5,16 +5,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from types import TracebackType
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
 from ._base_client import BaseClient
-from ._core import Flow, Reply, Request, advance, closed_client_error
-from ._models import Customer, RawResponse
 from ._resource import CustomersResource
 
-AsyncCustomers: TypeAlias = CustomersResource[Awaitable[Customer], Awaitable[RawResponse[Customer]]]
+# As in _client: what a call needs loads on the first call.
+if TYPE_CHECKING:
+    from ._core import Flow, Reply, Request
+    from ._models import Customer, RawResponse
+
+    AsyncCustomers: TypeAlias = CustomersResource[
+        Awaitable[Customer], Awaitable[RawResponse[Customer]]
+    ]
+else:
+    AsyncCustomers = CustomersResource  # the precise alias is for type checkers
 
 
 class AsyncJuspay(BaseClient[httpx.AsyncClient]):
@@ -32,13 +39,17 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
 
     async def _run_raw(self, flow: Flow) -> RawResponse[Customer]:
         reply: Reply = None
-        while not isinstance(step := advance(flow, reply), RawResponse):
-            if isinstance(step, Request):
-                reply = await _send(self._http, step)
-            else:
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                result: RawResponse[Customer] = done.value
+                return result
+            if isinstance(step, float | int):
                 await asyncio.sleep(step)
                 reply = None
-        return step
+            else:
+                reply = await _send(self._http, step)
 
     async def _run(self, flow: Flow) -> Customer:
         return (await self._run_raw(flow)).parse()
@@ -68,4 +79,6 @@ async def _send(http: httpx.AsyncClient, request: Request) -> Reply:
     except RuntimeError:
         if not http.is_closed:
             raise
+        from ._core import closed_client_error
+
         raise closed_client_error(request) from None

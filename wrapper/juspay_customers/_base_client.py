@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import httpx
 
@@ -15,10 +15,11 @@ from ._options import (
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     NotGiven,
-    RequestOptions,
     TimeoutTypes,
-    resolve_options,
 )
+
+if TYPE_CHECKING:
+    from ._config import ClientOptions, RequestOptions
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
@@ -44,7 +45,9 @@ class BaseClient(Generic[HttpT]):
         """Missing arguments (None or "") come from JUSPAY_API_KEY, JUSPAY_MERCHANT_ID,
         JUSPAY_ENVIRONMENT and JUSPAY_BASE_URL. Every argument is checked here, before any
         request: ParameterError names the first malformed one (no API key at all, a value
-        that cannot travel in a header, a timeout that is not seconds in (0, 1e6], ...).
+        that cannot travel in a header, a timeout that is not seconds in (0, 1e6],
+        `max_retries` outside 0-100, a header in `default_headers` the client sets itself
+        such as Host or x-merchantid, ...).
 
         `api_version` is sent as the `version` header. A given `http_client` is used as is
         and left open on close(): its headers stay, and so does its timeout unless
@@ -56,7 +59,9 @@ class BaseClient(Generic[HttpT]):
         ):
             expected = f"an open {self._http_class.__module__}.{self._http_class.__name__}"
             raise ParameterError("http_client", f"must be {expected}")
-        self._options = resolve_options(
+        from ._config import resolve_options  # attrs loads with the first client
+
+        self._options: ClientOptions = resolve_options(
             api_key,
             merchant_id=merchant_id,
             environment=environment,

@@ -1,7 +1,9 @@
 """`juspay-customers`: create, get or update a customer from a shell; JSON out.
 
 Exit status: 0 done, 1 the API or the network failed, 2 bad input (nothing was sent).
-The API key comes from JUSPAY_API_KEY (or --api-key); errors are one line on stderr.
+The API key comes from the first line of --api-key-file FILE, else JUSPAY_API_KEY; never
+from an argument (`ps` shows every user a command line), so --api-key is refused. Errors are
+one line on stderr.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from juspay_customers_client.models import CreateCustomerRequest, UpdateCustomerRequest
-
 from ._errors import JuspayError, ParameterError
+from ._generated import CREATE_FIELDS, GET_FIELDS, LOOKUP_FIELD, UPDATE_FIELDS
 from ._options import NOT_GIVEN
-from ._params import declared_fields, public_name
+from ._params import public_name, shown_key
 
 PROG = "juspay-customers"
 
@@ -25,11 +26,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from ._client import Juspay
 
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if any(arg == "--api-key" or arg.startswith("--api-key=") for arg in arguments):
+        # The value is not echoed: it is a secret, and already exposed in `ps`.
+        print(
+            f"{PROG}: invalid input: --api-key: a key on the command line is visible to every "
+            "user (ps); use --api-key-file FILE or JUSPAY_API_KEY",
+            file=sys.stderr,
+        )
+        return 2
+    args = _parser().parse_args(arguments)
     try:
         params = _params(args)
         with Juspay(
-            args.api_key,
+            _api_key(args.api_key_file),
             base_url=args.base_url,
             environment=args.environment,
             merchant_id=args.merchant_id,
@@ -50,13 +60,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _api_key(path: str | None) -> str | None:
+    """The first line of the key file, stripped; None (JUSPAY_API_KEY) without one. The
+    errors name the option, never the file's content."""
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as file:
+            key = file.readline().strip()
+    except (OSError, UnicodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise ParameterError("--api-key-file", f"cannot be read ({reason})") from None
+    if not key:
+        raise ParameterError("--api-key-file", "its first line is empty")
+    return key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members; a key given twice is refused, not silently overwritten."""
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise ParameterError("--json", f"{shown_key(key)} is given more than once")
+        members[key] = value
+    return members
+
+
 def _params(args: argparse.Namespace) -> dict[str, Any]:
     """Fields from --json (text, or `-` for stdin), then from flags, which win."""
     params: dict[str, Any] = {}
     if args.json is not None:
         text = sys.stdin.read() if args.json == "-" else args.json
         try:
-            params = json.loads(text)
+            params = json.loads(text, object_pairs_hook=_unique_keys)
+        except ParameterError:
+            raise
+        except RecursionError:
+            raise ParameterError("--json", "is nested too deeply") from None
         except ValueError:
             raise ParameterError("--json", "is not valid JSON") from None
         if not isinstance(params, dict):
@@ -66,8 +106,13 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
-    parser.add_argument("--api-key", help="default: JUSPAY_API_KEY")
+    # No abbreviations: `--api-key` must not pass for `--api-key-file`.
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__, allow_abbrev=False)
+    parser.add_argument(
+        "--api-key-file",
+        metavar="FILE",
+        help="the API key is its first line; default: JUSPAY_API_KEY",
+    )
     parser.add_argument("--base-url", help="default: JUSPAY_BASE_URL or the environment's")
     parser.add_argument("--environment", choices=["sandbox", "production"])
     parser.add_argument("--merchant-id", help="sent as x-merchantid; default JUSPAY_MERCHANT_ID")
@@ -77,22 +122,22 @@ def _parser() -> argparse.ArgumentParser:
 
     create = commands.add_parser("create", help="create a customer")
     create.set_defaults(customer_id=None)
-    _field_flags(create, declared_fields(CreateCustomerRequest))
+    _field_flags(create, CREATE_FIELDS)
 
-    get = commands.add_parser("get", help="fetch a customer by cst_ id or object_reference_id")
+    get = commands.add_parser("get", help=f"fetch a customer by cst_ id or {LOOKUP_FIELD}")
     get.add_argument("customer_id")
-    _field_flags(get, {"get_client_auth_token": bool}, json_input=False)
+    _field_flags(get, GET_FIELDS, json_input=False)
 
     update = commands.add_parser("update", help="change some fields of a customer")
     update.add_argument("customer_id")
-    _field_flags(update, declared_fields(UpdateCustomerRequest))
+    _field_flags(update, UPDATE_FIELDS)
     return parser
 
 
 def _field_flags(
     parser: argparse.ArgumentParser, fields: Mapping[str, type], *, json_input: bool = True
 ) -> None:
-    """One flag per request field (from the generated model), and --json for a whole body."""
+    """One flag per request field (from the spec), and --json for a whole body."""
     names = [public_name(name) for name in fields]
     for name, kind in zip(names, fields.values(), strict=True):
         flag = "--" + name.replace("_", "-")

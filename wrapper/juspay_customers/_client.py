@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
 from ._base_client import BaseClient
-from ._core import Flow, Reply, Request, advance, closed_client_error
-from ._models import Customer, RawResponse
 from ._resource import CustomersResource
 
-SyncCustomers: TypeAlias = CustomersResource[Customer, RawResponse[Customer]]
+# What a call needs (flows, the generated client, the typed customer) loads on the first
+# call, so `from juspay_customers import Juspay` costs little more than `import httpx`.
+if TYPE_CHECKING:
+    from ._core import Flow, Reply, Request
+    from ._models import Customer, RawResponse
+
+    SyncCustomers: TypeAlias = CustomersResource[Customer, RawResponse[Customer]]
+else:
+    SyncCustomers = CustomersResource  # the precise alias is for type checkers
 
 
 class Juspay(BaseClient[httpx.Client]):
@@ -31,13 +37,17 @@ class Juspay(BaseClient[httpx.Client]):
 
     def _run_raw(self, flow: Flow) -> RawResponse[Customer]:
         reply: Reply = None
-        while not isinstance(step := advance(flow, reply), RawResponse):
-            if isinstance(step, Request):
-                reply = _send(self._http, step)
-            else:
+        while True:
+            try:
+                step = flow.send(reply)
+            except StopIteration as done:
+                result: RawResponse[Customer] = done.value
+                return result
+            if isinstance(step, float | int):
                 time.sleep(step)
                 reply = None
-        return step
+            else:
+                reply = _send(self._http, step)
 
     def _run(self, flow: Flow) -> Customer:
         return self._run_raw(flow).parse()
@@ -67,4 +77,6 @@ def _send(http: httpx.Client, request: Request) -> Reply:
     except RuntimeError:
         if not http.is_closed:
             raise
+        from ._core import closed_client_error
+
         raise closed_client_error(request) from None

@@ -21,26 +21,39 @@ from urllib.parse import quote
 import httpx
 from attrs import frozen
 from juspay_customers_client.api.customers import create_customer, get_customer, update_customer
-from juspay_customers_client.models import CreateCustomerRequest
-from juspay_customers_client.types import Unset
+from juspay_customers_client.models.create_customer_request import CreateCustomerRequest
 
 from . import _params
+from ._config import RequestOptions
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
+    CreateNotConfirmedError,
+    JuspayError,
     body_text,
     status_error,
 )
+from ._generated import GET_FIELDS, IDENTIFYING_FIELDS, LOOKUP_FIELD
 from ._logs import describe, logger, mask
 from ._models import Customer, RawResponse
-from ._options import RequestOptions
+from ._params import collect
+from ._reading import FieldProblem
+
+# This module (and with it the generated client, attrs, the typed customer) loads on the
+# first call, not with `from juspay_customers import Juspay`: that import stays about as
+# cheap as httpx's (benchmarks, start-up).
 
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0
 # Failures after which the same request can simply be sent again.
 RETRYABLE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+# Failures before the request was written: no connection (or none free) was ever had.
+NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Retry-After's delta-seconds form: 1*DIGIT (RFC 9110 section 10.2.3), nothing else.
+_DELTA_SECONDS: Final = re.compile(r"[0-9]+")
 
 
 @frozen(repr=False)
@@ -86,8 +99,8 @@ def create(options: RequestOptions, given: Mapping[str, object]) -> Flow:
 
 
 def get(options: RequestOptions, given: Mapping[str, object]) -> Flow:
-    customer_id, with_token = _params.get_request(given)
-    return _simple_flow(options, _get_request(options, customer_id, with_token))
+    customer_id, query = _params.get_request(given)
+    return _simple_flow(options, _get_request(options, customer_id, query))
 
 
 def update(options: RequestOptions, given: Mapping[str, object]) -> Flow:
@@ -100,11 +113,22 @@ def update(options: RequestOptions, given: Mapping[str, object]) -> Flow:
     return _simple_flow(options, request)
 
 
+# The operations by name, for the resources (which load this module on their first call).
+PLANS: Final[Mapping[str, Callable[[RequestOptions, Mapping[str, object]], Flow]]] = {
+    "create": create,
+    "get": get,
+    "update": update,
+}
+__all__ = ["PLANS", "collect"]
+
+
 def _create_flow(options: RequestOptions, body: CreateCustomerRequest) -> Flow:
-    """Create, and if a retry meets `unique`, return what the earlier attempt created."""
-    kwargs = create_customer._get_kwargs(
-        body=body, x_routing_id=routing_id(body.object_reference_id)
-    )
+    """Create; if a retry meets `unique`, return what the earlier attempt created, provided
+    it holds every field this create sent (is_same_customer). A customer that differs is a
+    genuine duplicate (the `unique` InvalidRequestError); one that cannot be fetched leaves
+    the create unconfirmed (CreateNotConfirmedError), never reported as a duplicate."""
+    lookup: str = getattr(body, LOOKUP_FIELD)
+    kwargs = create_customer._get_kwargs(body=body, x_routing_id=routing_id(lookup))
     request = _request(options, kwargs)
     _log_fields(request, kwargs["data"])
     response, retries = yield from _send(options, request)
@@ -112,18 +136,39 @@ def _create_flow(options: RequestOptions, body: CreateCustomerRequest) -> Flow:
         error = status_error(response)
         if error.error_code != "unique":
             raise error
-        # An attempt that timed out or lost its answer did create the customer. It is ours
-        # only if it is the same person (see is_same_customer); otherwise the duplicate is
-        # genuine.
-        fetch = _get_request(options, body.object_reference_id, body.options_get_client_auth_token)
-        found, more = yield from _send(options, fetch)
-        if found.is_success:
+        # An attempt that timed out or lost its answer may have created the customer. It is
+        # ours only if it holds what we sent; otherwise the duplicate is genuine.
+        # The create's options a get also takes (the client auth token), as the create set them.
+        query = {
+            name: value
+            for name, kind in GET_FIELDS.items()
+            if isinstance(value := getattr(body, name, None), kind)
+        }
+        fetch = _get_request(options, lookup, query)
+        try:
+            found, more = yield from _send(options, fetch)
             result = _result(found, retries + more)
-            if is_same_customer(result.parse(), kwargs["data"]):
-                logger.info("%s: an earlier attempt created it; returning that", request.label)
-                return result
-        raise error
+        except (APIConnectionError, APIStatusError) as failure:
+            raise _not_confirmed(request, error, failure) from failure
+        if not is_same_customer(result.parse(), kwargs["data"]):
+            raise error
+        logger.info("%s: an earlier attempt created it; returning that", request.label)
+        return result
     return _result(response, retries)
+
+
+def _not_confirmed(
+    request: Request, unique: APIStatusError, failure: JuspayError
+) -> CreateNotConfirmedError:
+    method, _, path = request.label.partition(" ")
+    return CreateNotConfirmedError(
+        f"{request.label} may have been applied but could not be confirmed: a retry met "
+        f"`unique` and fetching that {LOOKUP_FIELD} failed ({type(failure).__name__}: "
+        f"{failure}); this is not known to be a duplicate",
+        method=method,
+        path=path,
+        unique_error=unique,
+    )
 
 
 def _simple_flow(options: RequestOptions, request: Request) -> Flow:
@@ -132,25 +177,25 @@ def _simple_flow(options: RequestOptions, request: Request) -> Flow:
 
 
 def is_same_customer(customer: Customer, sent: Mapping[str, str]) -> bool:
-    """Whether `customer`, found under the `object_reference_id` a retried create sent, is
-    the one an earlier attempt of that create made.
+    """Whether `customer`, found under the `object_reference_id` a retried create sent, holds
+    every field that create sent, so it may be the one an earlier attempt made.
 
-    It is when its `object_reference_id` is the one sent and it holds the same identifying
-    fields, each compared after the normalisation a service may apply when storing it:
-    `mobile_number` and `mobile_country_code` by their digits without leading zeros (`+65`,
-    `065` and `65` are one code), `email_address` trimmed and case-folded. Only fields the
-    create sent are compared; names are not (services reformat them, and they identify no
-    one). No client can tell its own earlier attempt from another caller's create of an
-    identical customer: that caller's customer is returned.
+    Every field the create sent that a customer stores (the spec's `x-identifying-fields`,
+    which must list them all) is compared after the normalisation a service may apply when
+    storing it: `exact`; `digits` (mobile number and country code) by their digits without
+    leading zeros (`+65`, `065` and `65` are one code); `email` trimmed and case-folded;
+    `name` trimmed but case-sensitive (`john` is not `John`). A field sent but stored as
+    null or absent does not match. Options that are not stored (`get_client_auth_token`)
+    are not compared. No client can tell its own earlier attempt from a second caller's
+    create with an identical body (after normalisation): that caller's customer is returned.
     """
-    if customer.object_reference_id != sent.get("object_reference_id"):
-        return False
-    for name, normalise in IDENTIFYING_FIELDS.items():
+    for name, normalisation in IDENTIFYING_FIELDS.items():
         value = sent.get(name)
         if value is None:
             continue
-        stored = getattr(customer, name)
-        if stored is None or normalise(stored) != normalise(value):
+        stored = getattr(customer, name, None)
+        normalise = NORMALISATIONS[normalisation]
+        if not isinstance(stored, str) or normalise(stored) != normalise(value):
             return False
     return True
 
@@ -166,11 +211,20 @@ def _email(value: str) -> str:
     return value.strip().casefold()
 
 
-# The fields that identify the person a create is for, each with its normalisation.
-IDENTIFYING_FIELDS: Final[Mapping[str, Callable[[str], str]]] = {
-    "mobile_number": _digits,
-    "mobile_country_code": _digits,
-    "email_address": _email,
+def _exact(value: str) -> str:
+    return value
+
+
+def _name(value: str) -> str:
+    return value.strip()
+
+
+# The spec's normalisations (`x-identifying-fields`) for comparing what a create sent.
+NORMALISATIONS: Final[Mapping[str, Callable[[str], str]]] = {
+    "exact": _exact,
+    "digits": _digits,
+    "email": _email,
+    "name": _name,
 }
 
 
@@ -188,10 +242,9 @@ def routing_id(customer_id: str) -> str:
 _UNRESERVED: Final = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
-def _get_request(options: RequestOptions, customer_id: str, with_token: bool | Unset) -> Request:
-    kwargs = get_customer._get_kwargs(
-        customer_id, options_get_client_auth_token=with_token, x_routing_id=routing_id(customer_id)
-    )
+def _get_request(options: RequestOptions, customer_id: str, query: Mapping[str, Any]) -> Request:
+    """A get; `query` holds the spec's query options by generated argument name."""
+    kwargs = get_customer._get_kwargs(customer_id, x_routing_id=routing_id(customer_id), **query)
     return _request(options, kwargs, customer_id)
 
 
@@ -223,9 +276,11 @@ def _send(
 ) -> Generator[Step, Reply, tuple[httpx.Response, int]]:
     """Send with retries; the final response and how many retries it took."""
     retries = 0
+    reached = False  # whether any attempt may have reached the server
     while True:
         started = time.monotonic()
         reply = yield request
+        reached = reached or not isinstance(reply, NOT_SENT_ERRORS)
         delay = retry_delay(reply, retries, options.max_retries)
         if logger.isEnabledFor(logging.INFO):
             _log_reply(request, reply, started, retries, delay)
@@ -235,7 +290,7 @@ def _send(
         yield delay
     if isinstance(reply, httpx.Response):
         return reply, retries
-    raise _connection_error(request, reply, retries)
+    raise _connection_error(request, reply, retries, reached=reached)
 
 
 def retry_delay(reply: Reply, retries_taken: int, max_retries: int) -> float | None:
@@ -255,22 +310,24 @@ def retry_delay(reply: Reply, retries_taken: int, max_retries: int) -> float | N
 
 
 def retry_after(value: str | None) -> float | None:
-    """A Retry-After header in seconds, if it makes sense: delta-seconds, or an HTTP-date in
-    any of RFC 9110's three forms (IMF-fixdate, RFC 850, asctime), which are all UTC: a
-    date without a zone (asctime) or with `-0000` is read as UTC too."""
+    """A Retry-After header in seconds, if it is one of RFC 9110's forms: delta-seconds
+    (1*DIGIT only: no sign, point, underscore, exponent, `inf` or spaces), or an HTTP-date
+    in any of the three forms (IMF-fixdate, RFC 850, asctime), which are all UTC: a date
+    without a zone (asctime) or with `-0000` is read as UTC too. Anything else is None (no
+    hint: the caller backs off as without one)."""
     if not value:
         return None
+    if _DELTA_SECONDS.fullmatch(value):
+        return float(value)  # any length: a huge one is inf, which the caller caps
+    if value != value.strip() or not value[:1].isalpha():
+        return None  # every HTTP-date starts with a day name
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(seconds, 0.0) if seconds == seconds else None  # NaN is no hint
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _result(response: httpx.Response, retries: int) -> RawResponse[Customer]:
@@ -278,9 +335,17 @@ def _result(response: httpx.Response, retries: int) -> RawResponse[Customer]:
         raise status_error(response)
     try:
         customer = Customer.from_json(response.json())
+    except FieldProblem as problem:
+        raise APIResponseValidationError(
+            f"HTTP {response.status_code} but the body is not a customer: {problem}",
+            response=response,
+            body=body_text(response),
+            field=problem.field or None,
+        ) from None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise APIResponseValidationError(
-            f"HTTP {response.status_code} but the body is not a customer ({type(exc).__name__})",
+            f"HTTP {response.status_code} but the body is not a customer: not JSON "
+            f"({type(exc).__name__})",
             response=response,
             body=body_text(response),
         ) from None
@@ -295,13 +360,19 @@ def closed_client_error(request: Request) -> APIConnectionError:
     )
 
 
-def _connection_error(request: Request, error: Reply, retries: int) -> APIConnectionError:
+def _connection_error(
+    request: Request, error: Reply, retries: int, *, reached: bool
+) -> APIConnectionError:
+    """`reached`: whether any attempt may have reached the server (a POST then may have
+    been applied); when none did (connect errors only), the message says nothing was sent."""
     kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
     method, _, path = request.label.partition(" ")
     message = f"{request.label} failed: {type(error).__name__}: {error}".rstrip(": ")
     if retries:
         message += f" (after {retries} retries)"
-    if method == "POST":
+    if not reached:
+        message += "; it was not sent"
+    elif method == "POST":
         message += "; the server may have acted on it"
     return kind(message, method=method, path=path)
 

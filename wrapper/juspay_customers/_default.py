@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._client import Juspay, SyncCustomers
 from ._models import Customer, RawResponse
-from ._options import NotGiven, TimeoutTypes
-from ._resource import CustomersResource, Executor, Plan
+from ._options import CallOptions
+from ._resource import CustomersResource, Executor
+
+if TYPE_CHECKING:
+    from ._resource import Operation
 
 # The default client, and how many calls are running on each client that was the default:
 # a client replaced by configure() is closed when its last call finishes, never under one.
@@ -89,15 +92,13 @@ class _DefaultCustomers(CustomersResource[Customer, RawResponse[Customer]]):
 
     def _call(
         self,
-        plan: Plan,
+        plan: Operation,
         positional: tuple[object, ...],
         fields: Mapping[str, object],
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | None,
-        headers: Mapping[str, str] | None,
+        request_options: CallOptions | None,
     ) -> Any:
         with _lease() as client:
-            return self._call_on(client, plan, positional, fields, timeout, max_retries, headers)
+            return self._call_on(client, plan, positional, fields, request_options)
 
     def __repr__(self) -> str:
         return "<juspay_customers.Customers: the default client's customers>"

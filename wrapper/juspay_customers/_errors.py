@@ -15,6 +15,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "AuthorizationError",
+    "CreateNotConfirmedError",
     "FieldError",
     "InvalidRequestError",
     "JuspayError",
@@ -48,6 +49,18 @@ class APIConnectionError(JuspayError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out; the server may still have acted on it."""
+
+
+class CreateNotConfirmedError(APIConnectionError):
+    """A create may have been applied but could not be confirmed: an attempt lost its answer,
+    a retry met `unique`, and fetching the customer under that `object_reference_id` then
+    failed (an error status, a body that is no customer, or no answer). It is NOT known to be
+    a duplicate: fetch the customer later to see whether it is yours. `unique_error` is the
+    retry's 400; the fetch's own error is the `__cause__`."""
+
+    def __init__(self, message: str, *, method: str, path: str, unique_error: APIStatusError):
+        super().__init__(message, method=method, path=path)
+        self.unique_error = unique_error
 
 
 class FieldError(NamedTuple):
@@ -107,7 +120,14 @@ class APIError(APIStatusError):
 
 
 class APIResponseValidationError(APIError):
-    """A success status whose body is not the customer the spec promises."""
+    """A success status whose body is not the customer the spec promises; `field` names the
+    field that failed (None when the body is no JSON object at all)."""
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: Any, field: str | None = None
+    ) -> None:
+        super().__init__(message, response=response, body=body)
+        self.field = field
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -6,16 +6,40 @@ runs it. For `Juspay` they return the customer, for `AsyncJuspay` an awaitable o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Generic, Protocol, TypeVar, cast
+from collections.abc import Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
 
-from . import _core
-from ._options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes
-from ._params import Params, collect
+from ._errors import ParameterError
+from ._options import NOT_GIVEN, CallOptions, NotGiven, TimeoutTypes
 
+if TYPE_CHECKING:  # the flows and the spec's types load on the first call (see _client)
+    from . import _core
+    from ._config import RequestOptions
+    from ._generated import (
+        CreateCustomerParams,
+        GetCustomerFields,
+        GetCustomerParams,
+        UpdateCustomerFields,
+        UpdateCustomerParams,
+    )
+    from ._params import Pairs, Params
+
+
+Operation: TypeAlias = Literal["create", "get", "update"]  # a key of _core.PLANS
 R = TypeVar("R", covariant=True)
 RawR = TypeVar("RawR", covariant=True)
-Plan = Callable[[RequestOptions, Mapping[str, object]], _core.Flow]
+_CALL_OPTIONS = frozenset(CallOptions.__annotations__)
 
 
 class Executor(Protocol[R, RawR]):
@@ -34,10 +58,21 @@ class Executor(Protocol[R, RawR]):
 
 
 class CustomersResource(Generic[R, RawR]):
-    """The customers API. Per call: `timeout=`, `max_retries=`, extra `headers=`.
+    """The customers API.
 
-    Parameters come as a mapping, a list of `(key, value)` pairs, keywords, or a mix, like
-    the Elixir `Juspay.Customers` functions; `get` and `update` also take the id first.
+    Parameters come as a mapping, keywords, or a list of `(key, value)` pairs, like the
+    Elixir `Juspay.Customers` functions; `get` and `update` also take the id first. The
+    mapping and the keywords are typed from the spec (`CreateCustomerParams`,
+    `UpdateCustomerFields`/`UpdateCustomerParams`, `GetCustomerFields`/`GetCustomerParams`),
+    so type checkers flag an unknown or mistyped field and editors complete field names; a
+    list of pairs, or a mix of forms, is checked at run time only.
+
+    Per call, `request_options={"timeout": ..., "max_retries": ..., "headers": {...}}`
+    (`CallOptions`) overrides the client's settings. One keyword object rather than
+    `timeout=` and friends beside the fields (stripe's `options`, not openai's keywords):
+    the keywords belong to the spec's fields, which may grow, and only this one name is
+    reserved (`make generate` refuses a spec field called `request_options`), while options
+    can grow without reserving more. `client.with_options(...)` sets them for many calls.
 
     Every method raises only JuspayError subclasses: ParameterError (naming the field or
     option, before anything is sent) for input that is malformed or cannot travel, such as
@@ -58,70 +93,153 @@ class CustomersResource(Generic[R, RawR]):
         """The same methods, returning a RawResponse (status, headers, request id, .parse())."""
         return cast("CustomersResource[RawR, RawR]", CustomersResource(self._executor(), raw=True))
 
+    @overload
+    def create(
+        self, params: CreateCustomerParams, /, *, request_options: CallOptions | None = None
+    ) -> R: ...
+    @overload
+    def create(
+        self,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+        **fields: Unpack[CreateCustomerParams],
+    ) -> R: ...
+    @overload
+    def create(self, params: Pairs, /, *, request_options: CallOptions | None = None) -> R: ...
     def create(
         self,
         params: Params | None = None,
         /,
         *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        **fields: object,
+        request_options: CallOptions | None = None,
+        **fields: Any,
     ) -> R:
-        """Create a customer: `object_reference_id` and `mobile_number` are required."""
-        return self._call(_core.create, (params,), fields, timeout, max_retries, headers)
+        """Create a customer: the spec's required fields (`object_reference_id`,
+        `mobile_number`) must be given and non-empty."""
+        return self._call("create", (params,), fields, request_options)
 
+    @overload
+    def get(
+        self,
+        customer: str,
+        params: GetCustomerFields | None = None,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+        **fields: Unpack[GetCustomerFields],
+    ) -> R: ...
+    @overload
+    def get(
+        self, params: GetCustomerParams, /, *, request_options: CallOptions | None = None
+    ) -> R: ...
+    @overload
+    def get(
+        self, /, *, request_options: CallOptions | None = None, **fields: Unpack[GetCustomerParams]
+    ) -> R: ...
+    @overload
+    def get(
+        self,
+        customer: str | Pairs,
+        params: Pairs | None = None,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+    ) -> R: ...
     def get(
         self,
         customer: str | Params | None = None,
         params: Params | None = None,
         /,
         *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        **fields: object,
+        request_options: CallOptions | None = None,
+        **fields: Any,
     ) -> R:
-        """Fetch a customer by `cst_` id or `object_reference_id`."""
-        return self._call(_core.get, (customer, params), fields, timeout, max_retries, headers)
+        """Fetch a customer by `cst_` id or the lookup field (`object_reference_id`)."""
+        return self._call("get", (customer, params), fields, request_options)
 
+    @overload
+    def update(
+        self,
+        customer: str,
+        params: UpdateCustomerFields | None = None,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+        **fields: Unpack[UpdateCustomerFields],
+    ) -> R: ...
+    @overload
+    def update(
+        self, params: UpdateCustomerParams, /, *, request_options: CallOptions | None = None
+    ) -> R: ...
+    @overload
+    def update(
+        self,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+        **fields: Unpack[UpdateCustomerParams],
+    ) -> R: ...
+    @overload
+    def update(
+        self,
+        customer: str | Pairs,
+        params: Pairs | None = None,
+        /,
+        *,
+        request_options: CallOptions | None = None,
+    ) -> R: ...
     def update(
         self,
         customer: str | Params | None = None,
         params: Params | None = None,
         /,
         *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        **fields: object,
+        request_options: CallOptions | None = None,
+        **fields: Any,
     ) -> R:
-        """Change some of a customer's fields (at least one); returns the updated customer."""
-        return self._call(_core.update, (customer, params), fields, timeout, max_retries, headers)
+        """Change some of a customer's fields (at least one, the spec's minProperties);
+        returns the updated customer."""
+        return self._call("update", (customer, params), fields, request_options)
 
     def _call(
         self,
-        plan: Plan,
+        plan: Operation,
         positional: tuple[object, ...],
         fields: Mapping[str, object],
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | None,
-        headers: Mapping[str, str] | None,
+        request_options: CallOptions | None,
     ) -> R:
-        return self._call_on(
-            self._executor(), plan, positional, fields, timeout, max_retries, headers
-        )
+        return self._call_on(self._executor(), plan, positional, fields, request_options)
 
     def _call_on(
         self,
         client: Executor[R, RawR],
-        plan: Plan,
+        plan: Operation,
         positional: tuple[object, ...],
         fields: Mapping[str, object],
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | None,
-        headers: Mapping[str, str] | None,
+        request_options: CallOptions | None,
     ) -> R:
-        options = client._call_options(timeout, max_retries, headers)
-        flow = plan(options, collect(tuple(p for p in positional if p is not None), fields))
+        from . import _core  # loaded by the first call (see _client); cheap afterwards
+
+        options = _resolve(client, request_options)
+        given = _core.collect(
+            tuple(p for p in positional if p is not None), fields, takes_id=plan != "create"
+        )
+        flow = _core.PLANS[plan](options, given)
         return cast(R, client._run_raw(flow)) if self._raw else client._run(flow)
+
+
+def _resolve(client: Executor[Any, Any], given: CallOptions | None) -> RequestOptions:
+    """The client's options with this call's overrides; a malformed one raises
+    ParameterError naming it (`request_options`, or the option inside it)."""
+    if given is None:
+        return client._call_options(NOT_GIVEN, None, None)
+    if not isinstance(given, Mapping):
+        raise ParameterError("request_options", "expected a mapping (CallOptions)")
+    unknown = sorted(str(key) for key in given if key not in _CALL_OPTIONS)
+    if unknown:
+        expected = ", ".join(sorted(_CALL_OPTIONS))
+        raise ParameterError(f"request_options.{unknown[0]}", f"expected one of {expected}")
+    return client._call_options(
+        given.get("timeout", NOT_GIVEN), given.get("max_retries"), given.get("headers")
+    )

@@ -1,0 +1,159 @@
+"""The request journal: what the mock answered, per API key, in a bounded ring.
+
+Recording is on every request's path, so a record is one plain tuple appended to a `deque`
+(thread-safe, O(1), the oldest dropped past `size`); `RecordedRequest` objects are built only
+when someone reads the journal. The `Authorization` value is replaced before it is kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from ._asgi import RawHeaders
+
+DEFAULT_SIZE = 10_000
+FILTERED = b"[filtered]"
+_AUTHORIZATION = b"authorization"
+
+# arrival (epoch s), method, path, operationId, status, duration (ms), headers, body, x-request-id
+Record = tuple[
+    float, str, str, "str | None", int, float, RawHeaders, "Mapping[str, Any] | None", str
+]
+
+
+_FILTERED_AUTHORIZATION = (_AUTHORIZATION, FILTERED)
+
+
+def filtered(headers: RawHeaders) -> RawHeaders:
+    """`headers` with every `Authorization` value replaced by `[filtered]` (the others shared,
+    not copied: this runs on every request)."""
+    return [h if h[0] != _AUTHORIZATION else _FILTERED_AUTHORIZATION for h in headers]
+
+
+def _masked(value: Any) -> str:
+    """A value as a repr may show it: text cut to its first two characters."""
+    if isinstance(value, str):
+        return repr(value[:2] + "…") if len(value) > 2 else "'…'"
+    return repr(value)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RecordedRequest:
+    """One request the mock answered, as its journal kept it.
+
+    `time`: when it arrived (UTC); `operation_id`: the spec's operationId, None for a path the
+    spec does not have; `duration_ms`: from its arrival to its answer, in milliseconds;
+    `headers`: its headers as (lower-case name, value) pairs, `Authorization` as `[filtered]`;
+    `body`: the body as the operation read it (declared fields by name), None without one;
+    `request_id`: the `x-request-id` of the answer. The repr masks personal data.
+    """
+
+    time: datetime
+    method: str
+    path: str
+    operation_id: str | None
+    status: int
+    duration_ms: float
+    headers: tuple[tuple[str, str], ...]
+    body: Mapping[str, Any] | None
+    request_id: str
+
+    @classmethod
+    def from_record(cls, record: Record) -> RecordedRequest:
+        at, method, path, operation_id, status, duration, headers, body, request_id = record
+        return cls(
+            datetime.fromtimestamp(at, UTC),
+            method,
+            path,
+            operation_id,
+            status,
+            round(duration, 3),
+            tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in headers),
+            None if body is None else MappingProxyType(dict(body)),
+            request_id,
+        )
+
+    def header(self, name: str) -> str | None:
+        """The first value of header `name` (any case), None if the request had none."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key == wanted), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as `GET /_mock/requests` answers it; headers as an object of lists."""
+        headers: dict[str, list[str]] = {}
+        for name, value in self.headers:
+            headers.setdefault(name, []).append(value)
+        return {
+            "time": self.time.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "method": self.method,
+            "path": self.path,
+            "operation_id": self.operation_id,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "headers": headers,
+            "body": None if self.body is None else dict(self.body),
+            "request_id": self.request_id,
+        }
+
+    def __repr__(self) -> str:
+        body = (
+            "None"
+            if self.body is None
+            else "{" + ", ".join(f"{k!r}: {_masked(v)}" for k, v in self.body.items()) + "}"
+        )
+        return (
+            f"RecordedRequest({self.method} {self.operation_id or 'unknown path'} -> {self.status},"
+            f" body={body}, request_id={self.request_id!r})"
+        )
+
+
+class Recorder(Protocol):
+    """Where the journal is kept: `Journal` in this process, or a shared one (`_redis`)."""
+
+    size: int
+
+    def record(self, api_key: str | None, record: Record) -> None: ...
+
+    def records(self, api_key: str | None, every_key: bool = False) -> list[Record]: ...
+
+    def clear(self, api_keys: Iterable[str | None] | None = None) -> None: ...
+
+
+class Journal:
+    """The last `size` requests of each API key (and of requests with no valid key: None)."""
+
+    __slots__ = ("_rings", "size")
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"juspay_mock: journal_size must be a whole number >= 0, not {size!r}")
+        self.size = size
+        self._rings: dict[str | None, deque[Record]] = {}
+
+    def record(self, api_key: str | None, record: Record) -> None:
+        try:
+            ring = self._rings[api_key]
+        except KeyError:
+            ring = self._rings.setdefault(api_key, deque(maxlen=self.size))
+        ring.append(record)
+
+    def records(self, api_key: str | None, every_key: bool = False) -> list[Record]:
+        """`api_key`'s records (every key's, by time, when `every_key`), oldest first."""
+        if not every_key:
+            return list(self._rings.get(api_key, ()))
+        rings = [list(ring) for ring in list(self._rings.values())]
+        return sorted(itertools.chain.from_iterable(rings), key=lambda record: record[0])
+
+    def clear(self, api_keys: Iterable[str | None] | None = None) -> None:
+        """Forget the records of `api_keys`, or every record when None."""
+        if api_keys is None:
+            self._rings.clear()
+        else:
+            for key in api_keys:
+                self._rings.pop(key, None)

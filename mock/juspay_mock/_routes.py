@@ -1,0 +1,38 @@
+"""The spec's path templates, compiled once, for the router and the faults alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ._spec import path_pattern
+
+
+class Routes:
+    """Match a request path to the spec's path template it belongs to, with its parameters.
+
+    Each `{name}` in a template matches one non-empty segment, as in Starlette's routes.
+    """
+
+    __slots__ = ("_compiled", "templates")
+
+    def __init__(self, templates: Iterable[str]) -> None:
+        self.templates = tuple(templates)
+        self._compiled: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = tuple(
+            (*path_pattern(template), template) for template in self.templates
+        )
+
+    def match(self, path: str) -> tuple[str, dict[str, str]] | None:
+        """`path`'s template and its parameters by name; None if no template matches."""
+        for pattern, names, template in self._compiled:
+            found = pattern.fullmatch(path)
+            if found is not None:
+                return template, dict(zip(names, found.groups(), strict=True))
+        return None
+
+    def template(self, path: str) -> str | None:
+        """`path`'s template, without building its parameters."""
+        for pattern, _, template in self._compiled:
+            if pattern.fullmatch(path) is not None:
+                return template
+        return None

@@ -1,0 +1,233 @@
+"""The request journal (issue 11): what the mock answered, per key, over HTTP and in Python."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from juspay_mock import MockApp, MockServer, RecordedRequest, create_app
+
+from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
+
+KEY_A, KEY_B = API_KEYS
+
+
+async def test_each_api_request_is_recorded_with_what_the_operation_saw(
+    app: MockApp, api: httpx.AsyncClient
+) -> None:
+    created = await api.post("/customers", data=ELIXIR_CREATE, headers={"x-routing-id": "route_1"})
+
+    (entry,) = app.control.requests(KEY_A)
+
+    assert entry.operation_id == "createCustomer"
+    assert (entry.method, entry.path, entry.status) == ("POST", "/customers", 200)
+    assert entry.body == ELIXIR_CREATE
+    assert entry.header("X-Routing-Id") == "route_1"
+    assert entry.header("authorization") == "[filtered]"
+    assert entry.request_id == created.headers["x-request-id"]
+    assert entry.duration_ms >= 0
+    assert datetime.now(UTC) - timedelta(minutes=1) < entry.time <= datetime.now(UTC)
+
+
+async def test_the_authorization_value_is_never_kept(app: MockApp, api: httpx.AsyncClient) -> None:
+    await api.get("/customers/x")
+    await api.get("/nowhere")
+
+    for entry in app.control.requests(KEY_A):
+        assert all("a2V5X2E6" not in value and KEY_A not in value for _, value in entry.headers)
+        assert entry.header("authorization") == "[filtered]"
+
+
+async def test_refused_requests_are_recorded_with_the_body_as_received(
+    app: MockApp, api: httpx.AsyncClient
+) -> None:
+    await api.post("/customers", data={"object_reference_id": "x", "mobile_number": "no"})
+    await api.put("/customers")
+    await api.get("/unknown/path")
+
+    invalid, not_allowed, unknown = app.control.requests(KEY_A)
+
+    assert (invalid.status, invalid.body) == (
+        400,
+        {"object_reference_id": "x", "mobile_number": "no"},
+    )
+    assert (not_allowed.status, not_allowed.operation_id) == (405, None)
+    assert (unknown.status, unknown.operation_id, unknown.path) == (404, None, "/unknown/path")
+
+
+async def test_requests_without_a_valid_key_are_kept_apart_from_every_merchant(
+    app: MockApp,
+) -> None:
+    async with in_process(app, "stranger") as stranger:
+        assert (await stranger.get("/customers/x")).status_code == 401
+
+    assert app.control.requests(KEY_A) == []
+    (entry,) = app.control.requests(every_key=True)
+    assert entry.status == 401
+
+
+async def test_control_calls_are_not_recorded(app: MockApp, api: httpx.AsyncClient) -> None:
+    await api.post("/_mock/seed", json={"customers": []})
+    await api.get("/_mock/customers")
+    await api.get("/_mock/requests")
+
+    assert app.control.requests(KEY_A) == []
+
+
+async def test_a_status_fault_is_recorded_as_answered(app: MockApp, api: httpx.AsyncClient) -> None:
+    await api.post("/_mock/faults", json={"status": 503})
+
+    answered = await api.get("/customers/x")
+
+    (entry,) = app.control.requests(KEY_A)
+    assert (entry.status, entry.operation_id) == (503, "getCustomer")
+    assert entry.request_id == answered.headers["x-request-id"]
+
+
+async def test_the_journal_over_http(app: MockApp, api: httpx.AsyncClient) -> None:
+    await api.post("/customers", data=ELIXIR_CREATE)
+    await api.get("/customers/guest_user")
+    await api.get("/customers/nobody")
+
+    async def paths(**params: str) -> list[str]:
+        response = await api.get("/_mock/requests", params=params)
+        assert response.status_code == 200, response.text
+        return [f"{r['method']} {r['path']} {r['status']}" for r in response.json()["requests"]]
+
+    assert await paths() == [
+        "POST /customers 200",
+        "GET /customers/guest_user 200",
+        "GET /customers/nobody 404",
+    ]
+    assert await paths(operation="getCustomer", status="404") == ["GET /customers/nobody 404"]
+    assert await paths(method="post") == ["POST /customers 200"]
+    assert await paths(path="/customers/{customer_id}") == [
+        "GET /customers/guest_user 200",
+        "GET /customers/nobody 404",
+    ]
+    assert await paths(since="2999-01-01T00:00:00Z") == []
+    first = (await api.get("/_mock/requests")).json()["requests"][0]
+    assert first["headers"]["authorization"] == ["[filtered]"]
+    assert first["body"] == ELIXIR_CREATE
+    assert first["operation_id"] == "createCustomer"
+    assert first["time"].endswith("Z")
+
+    assert (await api.delete("/_mock/requests")).status_code == 204
+    assert await paths() == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "abc"}, "status must be a three-digit"),
+        ({"since": "yesterday"}, "since must be an ISO 8601 time"),
+        ({"colour": "red"}, "unexpected 'colour'"),
+    ],
+)
+async def test_bad_journal_filters_are_400_naming_them(
+    api: httpx.AsyncClient, params: dict[str, str], message: str
+) -> None:
+    response = await api.get("/_mock/requests", params=params)
+
+    assert response.status_code == 400
+    assert message in response.json()["error_info"]["developer_message"]
+
+
+async def test_the_journal_is_a_bounded_ring_per_key() -> None:
+    app = create_app(API_KEYS, journal_size=3)
+    async with in_process(app, KEY_A) as a, in_process(app, KEY_B) as b:
+        for number in range(5):
+            await a.get(f"/customers/a{number}")
+        await b.get("/customers/b0")
+
+    assert [r.path for r in app.control.requests(KEY_A)] == [
+        "/customers/a2",
+        "/customers/a3",
+        "/customers/a4",
+    ]
+    assert [r.path for r in app.control.requests(KEY_B)] == ["/customers/b0"]
+
+
+async def test_journal_size_0_records_nothing() -> None:
+    app = create_app(API_KEYS, journal_size=0)
+    async with in_process(app) as client:
+        await client.post("/customers", data=ELIXIR_CREATE)
+        await client.get("/nowhere")
+
+    assert app.control.requests() == []
+
+
+@pytest.mark.parametrize("size", [-1, 1.5, True])
+def test_a_journal_size_that_is_no_count_is_refused(size: object) -> None:
+    with pytest.raises(ValueError, match="journal_size"):
+        create_app(API_KEYS, journal_size=size)  # type: ignore[arg-type]
+
+
+def test_entries_are_immutable_and_their_repr_masks_personal_data(
+    server: MockServer, live: httpx.Client
+) -> None:
+    live.post("/customers", data={**ELIXIR_CREATE, "email_address": "someone@example.com"})
+
+    (entry,) = server.requests("createCustomer")
+
+    assert isinstance(entry, RecordedRequest)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.status = 500  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        entry.body["first_name"] = "x"  # type: ignore[index]
+    assert "someone@example.com" not in repr(entry)
+    assert ELIXIR_CREATE["mobile_number"] not in repr(entry)
+    assert "email_address" in repr(entry)
+
+
+def test_mock_server_requests_and_assert_requested(server: MockServer, live: httpx.Client) -> None:
+    live.post("/customers", data=ELIXIR_CREATE, headers={"x-routing-id": "r1"})
+    live.get("/customers/guest_user")
+
+    (create,) = server.assert_requested("createCustomer", times=1, status=200)
+    assert create.header("x-routing-id") == "r1"
+    server.assert_requested("getCustomer", path="/customers/guest_user")
+    server.assert_requested("updateCustomer", times=0)
+    with pytest.raises(AssertionError) as failed:
+        server.assert_requested("createCustomer", times=2)
+
+    message = str(failed.value)
+    assert "expected 2 createCustomer request(s), found 1" in message
+    assert "POST createCustomer -> 200" in message
+    assert "GET getCustomer -> 200" in message
+    assert ELIXIR_CREATE["mobile_number"] not in message
+    server.clear_requests()
+    assert server.requests() == []
+
+
+def test_assert_requested_with_nothing_received_says_so(server: MockServer) -> None:
+    server.reset()
+
+    with pytest.raises(AssertionError, match="found 0; received: nothing"):
+        server.assert_requested("createCustomer")
+
+
+def test_requests_since_needs_a_time_zone(server: MockServer) -> None:
+    with pytest.raises(ValueError, match="since"):
+        server.requests(since=datetime(2026, 1, 1))
+
+
+def test_requests_since_filters_by_arrival(server: MockServer, live: httpx.Client) -> None:
+    live.get("/customers/early")
+    middle = datetime.now(UTC)
+    live.get("/customers/late")
+
+    assert [r.path for r in server.requests(since=middle)] == ["/customers/late"]
+
+
+async def test_a_refused_body_is_kept_bounded(app: MockApp, api: httpx.AsyncClient) -> None:
+    """A refused body is unchecked input: the journal keeps its declared fields, text cut."""
+    body = {"object_reference_id": "x" * 5000, "first_name": ["a"] * 1000, "undeclared": "y"}
+
+    response = await api.post("/customers", json=body)
+
+    (entry,) = app.control.requests(KEY_A)
+    assert response.status_code == 400
+    assert entry.body == {"object_reference_id": "x" * 1000 + "…", "first_name": "<list>"}
