@@ -48,14 +48,19 @@ def connect(address: tuple[str, int], timeout: float = 5) -> socket.socket:
     return socket.create_connection(address, timeout=timeout)
 
 
+def send_in_pieces(sock: socket.socket, data: bytes, pieces: int) -> None:
+    """Send `data` in `pieces` writes, a moment apart, so the server reads it in chunks."""
+    size = -(-len(data) // pieces)
+    for start in range(0, len(data), size):
+        sock.sendall(data[start : start + size])
+        time.sleep(0.001)
+
+
 @pytest.mark.parametrize("pieces", [1, 40], ids=["one-write", "many-writes"])
 def test_a_head_within_the_limit_is_served(address: tuple[str, int], pieces: int) -> None:
     request = get(b"X-Padding: " + b"a" * 1800 + b"\r\n")
-    size = -(-len(request) // pieces)
     with connect(address) as sock:
-        for start in range(0, len(request), size):
-            sock.sendall(request[start : start + size])
-            time.sleep(0.001)
+        send_in_pieces(sock, request, pieces)
         response = read_response(sock)
 
     assert response is not None
@@ -87,11 +92,8 @@ def test_a_large_body_before_the_next_request_does_not_count_as_its_head(
 def test_a_head_over_the_limit_is_431_then_closed(address: tuple[str, int], pieces: int) -> None:
     """issue 8 case 18: a 50 MB header was read whole."""
     request = get(b"X-Padding: " + b"a" * 4000 + b"\r\n")
-    size = -(-len(request) // pieces)
     with connect(address) as sock:
-        for start in range(0, len(request), size):
-            sock.sendall(request[start : start + size])
-            time.sleep(0.001)
+        send_in_pieces(sock, request, pieces)
         response = read_response(sock)
         assert closed_by_server(sock)
 
