@@ -30,6 +30,9 @@ RESERVED = frozenset({"request_options"})
 SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "number": "float"}
 MASKS = frozenset({"email", "mobile", "name", "text", "secret"})
 NORMALISATIONS = frozenset({"exact", "digits", "email", "name"})
+# JSON Schema keywords that never change whether a value is valid.
+ANNOTATIONS = frozenset({"title", "description", "examples", "example", "deprecated"})
+OPERATIONS = ("createCustomer", "getCustomer", "updateCustomer")
 
 
 class SpecError(Exception):
@@ -61,6 +64,39 @@ class Spec:
                     own = [self.resolve(p)[1] for p in operation.get("parameters", [])]
                     return operation, shared + own
         raise SpecError(f"no operation {operation_id}")
+
+    def inline(self, node: Any) -> Any:
+        """`node` with every `$ref` inlined and annotations dropped: what a validator needs."""
+        if isinstance(node, list):
+            return [self.inline(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        _, node = self.resolve(node)
+        return {
+            key: self.inline(value)
+            for key, value in node.items()
+            if key not in ANNOTATIONS and not key.startswith("x-")
+        }
+
+    def inputs(self, operation_id: str) -> dict[str, Any]:
+        """An operation's checked inputs: its path and query parameters and its body schema,
+        annotations dropped. Headers are the client's own to set, so they are left out."""
+        operation, parameters = self.operation(operation_id)
+        checked: dict[str, Any] = {
+            "parameters": [
+                {
+                    "name": parameter["name"],
+                    "in": parameter["in"],
+                    "required": bool(parameter.get("required")),
+                    "schema": self.inline(parameter.get("schema", {})),
+                }
+                for parameter in parameters
+                if parameter["in"] in ("path", "query")
+            ]
+        }
+        if "requestBody" in operation:
+            checked["body"] = self.inline(self.body_schema(operation)[1])
+        return checked
 
     def body_schema(self, operation: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         (media,) = operation["requestBody"]["content"].values()
@@ -223,7 +259,6 @@ class Module:
             "",
             f"    {path_name}: Required[str]",
         )
-        min_properties = int(update_schema.get("minProperties", 0))
         self.emit(
             "",
             "",
@@ -234,13 +269,28 @@ class Module:
             "# Other spellings users may write -> attribute name; attribute -> how errors show it.",
             f"ALIASES: Final[Mapping[str, str]] = {dict(sorted(self.aliases.items()))!r}",
             f"SHOWN_AS: Final[Mapping[str, str]] = {dict(sorted(self.shown.items()))!r}",
+            "# Attribute name -> the spec's (wire) name, where the two differ.",
+            f"WIRE_NAMES: Final[Mapping[str, str]] = {self.wire_names()!r}",
             f"PATH_PARAMETER: Final = {path_name!r}",
-            f"CREATE_REQUIRED: Final = {tuple(map(attribute, required_wire))!r}",
-            f"UPDATE_MIN_FIELDS: Final = {min_properties}",
             f"LOOKUP_FIELD: Final = {attribute(lookup)!r}",
             "# Every field a create sends that the customer stores -> how to compare it.",
             f"IDENTIFYING_FIELDS: Final[Mapping[str, str]] = {identifying!r}",
+            "# What each operation's inputs must be, as the mock checks them (`_schema`): the",
+            "# path and query parameters, and the body schema; $refs inlined, annotations dropped.",
+            f"INPUTS: Final[Mapping[str, Mapping[str, Any]]] = {self.all_inputs()!r}",
         )
+
+    def wire_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for operation_id, inputs in self.all_inputs().items():
+            parameters = [p["name"] for p in inputs["parameters"]]
+            for wire in [*parameters, *inputs.get("body", {}).get("properties", {})]:
+                if attribute(wire) != wire and names.setdefault(attribute(wire), wire) != wire:
+                    raise SpecError(f"{operation_id}: {wire!r} and {names[attribute(wire)]!r}")
+        return dict(sorted(names.items()))
+
+    def all_inputs(self) -> dict[str, Any]:
+        return {operation_id: self.spec.inputs(operation_id) for operation_id in OPERATIONS}
 
     @staticmethod
     def types(fields: Mapping[str, str]) -> str:

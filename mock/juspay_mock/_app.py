@@ -134,7 +134,10 @@ def _control_routes(control: Controls) -> list[Route]:
             control.clear_requests(caller.api_key, every_key=caller.admin)
             return Response(status_code=204)
         filters = _filters(request)
-        found = control.requests(caller.api_key, every_key=caller.admin, **filters)
+        try:
+            found = control.requests(caller.api_key, every_key=caller.admin, **filters)
+        except ValueError as error:  # an operationId the spec does not have
+            raise HTTPException(400, f"requests: {error}") from None
         return _json({"requests": [entry.to_json() for entry in found]})
 
     return [
@@ -228,6 +231,7 @@ class MockApp(Starlette):
         )
         self.control = control
         self._operations = operations
+        self._faults = control.faults
         self._journal = control.journal if control.journal.size else None
         # "/customers/" + "%2F" must not be redirected: no path of the spec ends in a slash.
         self.router.redirect_slashes = False
@@ -236,9 +240,13 @@ class MockApp(Starlette):
         if scope["type"] != "http":  # lifespan
             await super().__call__(scope, receive, send)
             return
-        faults = self.control.faults
+        faults = self._faults
         if faults.is_empty():
-            await self._serve(scope, receive, send)
+            found = self._operations.match(scope)  # `_serve`, one call shorter
+            if found is not None:
+                await found[0](scope, receive, send, found[1])
+            else:
+                await self._serve_other(scope, receive, send)
             return
         authorization = first_values(scope["headers"]).get(b"authorization")
         api_key = self.control.state.api_key(authorization)
@@ -252,11 +260,16 @@ class MockApp(Starlette):
             self._record(scope, api_key, fault.status, answer_id, arrived, started)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = self._operations.match(scope["path"])
+        found = self._operations.match(scope)
         if found is not None:
             endpoint, path_params = found
             await endpoint(scope, receive, send, path_params)
-        elif self._journal is None or scope["path"].startswith(CONTROL_PREFIX):
+        else:
+            await self._serve_other(scope, receive, send)
+
+    async def _serve_other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A control, or a path the spec does not have: Starlette's."""
+        if self._journal is None or scope["path"].startswith(CONTROL_PREFIX):
             await super().__call__(scope, receive, send)
         else:
             await self._serve_recorded(scope, receive, send)

@@ -129,8 +129,16 @@ class Controls:
         """The journal of `api_key` (of every key and of unauthenticated requests, with
         `every_key`), oldest first, filtered: `operation` an operationId, `method` any case,
         `path` the request's path or its spec template (`/customers/{customer_id}`), `status`,
-        `since` an aware datetime (received at or after it)."""
+        `since` an aware datetime (received at or after it). `ValueError` for an operationId
+        the spec does not have (a misspelled one would match nothing, silently), `TypeError`
+        for a `since` that is no datetime, `ValueError` for a naive one."""
         key = None if every_key else self.key(api_key)
+        known = self.state.operation_ids
+        if operation is not None and operation not in known:
+            expected = ", ".join(sorted(known))
+            raise ValueError(f"operation: {operation!r} is not in the spec; expected {expected}")
+        if since is not None and not isinstance(since, datetime):
+            raise TypeError(f"since: expected an aware datetime, got {type(since).__name__}")
         if since is not None and since.tzinfo is None:
             raise ValueError("since: give an aware datetime (with a time zone)")
         after = None if since is None else since.timestamp()

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from juspay_customers._errors import FieldError
+from juspay_customers._schema import Schema, not_unicode
+
 from ._responses import dumps
-from ._spec import FieldError, Schema, not_unicode
 
 TOKEN_OPTION = "options.get_client_auth_token"  # noqa: S105 (a field name)
 TOKEN_LIFETIME = timedelta(minutes=15)

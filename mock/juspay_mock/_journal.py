@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from ._asgi import RawHeaders
+from ._asgi import OWS, RawHeaders
 
 DEFAULT_SIZE = 10_000
 FILTERED = b"[filtered]"
@@ -32,8 +32,21 @@ _FILTERED_AUTHORIZATION = (_AUTHORIZATION, FILTERED)
 
 def filtered(headers: RawHeaders) -> RawHeaders:
     """`headers` with every `Authorization` value replaced by `[filtered]` (the others shared,
-    not copied: this runs on every request)."""
+    not copied)."""
     return [h if h[0] != _AUTHORIZATION else _FILTERED_AUTHORIZATION for h in headers]
+
+
+def read_headers(headers: RawHeaders) -> tuple[dict[bytes, bytes], RawHeaders]:
+    """`first_values(headers)` and `filtered(headers)` in one pass: what every API request
+    reads when the journal is on (a third of the two apart)."""
+    values: dict[bytes, bytes] = {}
+    kept: RawHeaders = []
+    for item in headers:
+        name = item[0]
+        if name not in values:
+            values[name] = item[1].strip(OWS)
+        kept.append(item if name != _AUTHORIZATION else _FILTERED_AUTHORIZATION)
+    return values, kept
 
 
 def _masked(value: Any) -> str:

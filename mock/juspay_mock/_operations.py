@@ -25,7 +25,7 @@ from ._asgi import (
     read_body,
 )
 from ._customers import TOKEN_OPTION, now, with_token
-from ._journal import Recorder, filtered
+from ._journal import Recorder, read_headers
 from ._responses import Answer, generic_error, header
 from ._spec import CompiledSpec, FieldError, FieldSet, Operation
 from ._state import State
@@ -187,7 +187,7 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
 class PathEndpoint:
     """One path of the spec: its operations by method, each checked in the same order."""
 
-    __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_state")
+    __slots__ = ("_allow", "_by_method", "_empty_is_valid", "_header_names", "_journal", "_state")
 
     def __init__(
         self, state: State, by_method: Mapping[str, Operation], journal: Recorder | None
@@ -204,56 +204,63 @@ class PathEndpoint:
             method: frozenset(name.encode("latin-1") for name in op.headers.names)
             for method, op in by_method.items()
         }
+        # Whether no query and no declared header are valid: most requests send neither, and
+        # need not be checked then.
+        self._empty_is_valid = {
+            method: (not op.query.clean({})[1], not op.headers.clean({})[1])
+            for method, op in by_method.items()
+        }
 
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, path: Mapping[str, str]
     ) -> None:
         journal = self._journal
         if journal is None:
-            try:
-                answer = (await self._answer(scope, receive, path))[0]
-            except Disconnected:
-                return
-            await answer.send(send)
-            return
-        arrived, started = time(), perf_counter()
-        try:
-            answer, api_key, body = await self._answer(scope, receive, path)
-        except Disconnected:
-            return  # never answered: nothing to record
-        answer_id = await answer.send(send)
-        method = scope["method"]
+            headers = first_values(scope["headers"])
+        else:
+            arrived, started = time(), perf_counter()
+            headers, kept = read_headers(scope["headers"])
+        method: str = scope["method"]
         op = self._by_method.get(method)
-        journal.record(
-            api_key,
-            (
-                arrived,
-                method,
-                scope["path"],
-                None if op is None else op.operation_id,
-                answer.status,
-                (perf_counter() - started) * 1000,
-                filtered(scope["headers"]),
-                body,
-                answer_id,
-            ),
-        )
+        body: Mapping[str, Any] | None = None
+        if op is None:
+            api_key = self._state.api_key(headers.get(b"authorization"))
+            answer = Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
+        else:
+            try:
+                answer, api_key, body = await self._answer(op, scope, receive, headers, path)
+            except Disconnected:
+                return  # never answered: nothing to record
+        answer_id = await answer.send(send)
+        if journal is not None:
+            journal.record(
+                api_key,
+                (
+                    arrived,
+                    method,
+                    scope["path"],
+                    None if op is None else op.operation_id,
+                    answer.status,
+                    (perf_counter() - started) * 1000,
+                    kept,
+                    body,
+                    answer_id,
+                ),
+            )
 
     async def _answer(
-        self, scope: Scope, receive: Receive, path: Mapping[str, str]
+        self,
+        op: Operation,
+        scope: Scope,
+        receive: Receive,
+        headers: Mapping[bytes, bytes],
+        path: Mapping[str, str],
     ) -> tuple[Answer, str | None, Mapping[str, Any] | None]:
-        """Method, auth, then each request part's fields, then the operation itself.
+        """Auth, then each request part's fields, then the operation itself.
 
         With the answer: the request's API key (None without a valid one) and its body as
         the operation read it (every field received, when they were refused), for the journal.
         """
-        method = scope["method"]
-        op = self._by_method.get(method)
-        if op is None:
-            key = self._state.api_key(first_values(scope["headers"]).get(b"authorization"))
-            answer = Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
-            return answer, key, None
-        headers = first_values(scope["headers"])
         api_key, refusal = self._authenticate(headers)
         if refusal is not None:
             return refusal, api_key, None
@@ -261,8 +268,15 @@ class PathEndpoint:
         reading_body = False
         try:
             path_fields = _fields(op.path_params, path.items())
-            query = _fields(op.query, form_pairs(scope["query_string"].decode("latin-1")))
-            _fields(op.headers, self._declared_headers(scope["headers"], method))
+            query_string: bytes = scope["query_string"]
+            no_query_is_valid, no_headers_are_valid = self._empty_is_valid[op.method]
+            if query_string or not no_query_is_valid:
+                query = _fields(op.query, form_pairs(query_string.decode("latin-1")))
+            else:
+                query = {}
+            declared = self._declared_headers(scope["headers"], op.method)
+            if declared or not no_headers_are_valid:
+                _fields(op.headers, declared)
             reading_body = op.body is not None
             body = await self._body(receive, headers, op) if reading_body else {}
         except Invalid as invalid:
@@ -338,9 +352,12 @@ class Operations:
         """The operationId of `method` on the spec path `template`; None if it has none."""
         return self._operation_ids.get((template, method))
 
-    def match(self, path: str) -> tuple[PathEndpoint, dict[str, str]] | None:
-        """The endpoint serving `path` and the path's parameters, if a spec path matches."""
-        found = self._routes.match(path)
+    def match(self, scope: Scope) -> tuple[PathEndpoint, dict[str, str]] | None:
+        """The endpoint serving the request and its path parameters, if a spec path matches
+        the path as sent (`raw_path`, where the server gives it)."""
+        raw_path = scope.get("raw_path")
+        routes = self._routes
+        found = routes.match(scope["path"]) if raw_path is None else routes.match_sent(raw_path)
         if found is None:
             return None
         template, parameters = found

@@ -11,10 +11,9 @@ from http import HTTPStatus
 from typing import Any, NamedTuple
 
 import orjson
+from juspay_customers._errors import FieldError
 from starlette.responses import Response
 from starlette.types import Send
-
-from ._spec import FieldError
 
 _JSON_HEADER = (b"content-type", b"application/json")
 # Request ids need to be unique, not secret: a random prefix per process, then a counter.
@@ -65,8 +64,9 @@ class Answer(NamedTuple):
             _JSON_HEADER,
             (b"content-length", b"%d" % len(self.body)),
             (b"x-request-id", answer_id.encode()),
-            *self.headers,
         ]
+        if self.headers:
+            headers += self.headers
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
         return answer_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 from ._spec import path_pattern
 
@@ -29,6 +30,19 @@ class Routes:
             if found is not None:
                 return template, dict(zip(names, found.groups(), strict=True))
         return None
+
+    def match_sent(self, raw_path: bytes) -> tuple[str, dict[str, str]] | None:
+        """As `match`, on the path as sent (ASGI's `raw_path`): a percent-encoded `/` stays
+        inside its parameter (RFC 3986), and each parameter is then decoded as UTF-8. Bytes
+        that are no UTF-8 become lone surrogates, which validation refuses (400 naming the
+        parameter), rather than U+FFFD, which would pass for a valid id."""
+        found = self.match(raw_path.decode("latin-1"))
+        if found is None:
+            return None
+        template, parameters = found
+        return template, {
+            name: unquote(value, errors="surrogateescape") for name, value in parameters.items()
+        }
 
     def template(self, path: str) -> str | None:
         """`path`'s template, without building its parameters."""

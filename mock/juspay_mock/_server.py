@@ -133,7 +133,8 @@ class MockServer:
     ) -> list[RecordedRequest]:
         """The journal of `api_key`, oldest first: `operation` an operationId
         (`createCustomer`), `path` a request path or the spec's template, `since` an aware
-        datetime. `ValueError` for a naive `since` or a key the mock does not have."""
+        datetime. `ValueError` for an operationId the spec does not have, a naive `since` or a
+        key the mock does not have; `TypeError` for a `since` that is no datetime."""
         return self.app.control.requests(
             api_key, operation=operation, method=method, path=path, status=status, since=since
         )

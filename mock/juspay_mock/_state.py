@@ -27,6 +27,7 @@ class State:
         "errors",
         "merchant_header",
         "merchant_id",
+        "operation_ids",
         "routes",
         "shape",
         "store",
@@ -56,6 +57,9 @@ class State:
         )
         self.store: Store = MemoryStore(self.api_keys) if store is None else store
         self.routes = Routes(spec.operations)
+        self.operation_ids = frozenset(
+            op.operation_id for by_method in spec.operations.values() for op in by_method.values()
+        )
         # The exact header each key's SDKs send; other spellings take the slow path.
         self._auth_headers = {
             b"Basic " + base64.b64encode(f"{key}:".encode()): key for key in self.api_keys

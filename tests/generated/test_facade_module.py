@@ -39,8 +39,17 @@ def test_request_tables_match_the_generated_models() -> None:
 
 def test_rules_come_from_the_spec() -> None:
     create, update = SCHEMAS["CreateCustomerRequest"], SCHEMAS["UpdateCustomerRequest"]
-    assert set(_generated.CREATE_REQUIRED) == set(create["required"])
-    assert update["minProperties"] == _generated.UPDATE_MIN_FIELDS
+    inputs = _generated.INPUTS
+    assert inputs["createCustomer"]["body"]["required"] == create["required"]
+    assert inputs["updateCustomer"]["body"]["minProperties"] == update["minProperties"]
+    id_schema = SPEC["components"]["parameters"]["CustomerId"]["schema"]
+    for operation_id in ("getCustomer", "updateCustomer"):
+        (path,) = [p for p in inputs[operation_id]["parameters"] if p["in"] == "path"]
+        assert path == {"name": "customer_id", "in": "path", "required": True, "schema": id_schema}
+    email = SCHEMAS["EmailAddress"]
+    assert inputs["createCustomer"]["body"]["properties"]["email_address"] == {
+        key: email[key] for key in email if key != "description"
+    }
     assert create["x-lookup-field"] == _generated.LOOKUP_FIELD
     assert create["x-identifying-fields"] == _generated.IDENTIFYING_FIELDS
 

@@ -251,10 +251,21 @@ async def test_bad_query_and_path_values_are_400(api: httpx.AsyncClient) -> None
     await api.post("/customers", data=ELIXIR_CREATE)
 
     query = await api.get("/customers/guest_user", params={"options.get_client_auth_token": "yes"})
-    path = await api.get("/customers/" + "a" * 129)
+    too_long = await api.get("/customers/" + "a" * 129)
+    dots = await api.get("/customers/%2E%2E")
+    control = await api.get("/customers/a%0Ab")
+    unknown = await api.get("/customers/jos%C3%A9_1")  # any other text: the store decides
+    slash = await api.get("/customers/a%2Fb")  # an encoded `/` stays inside the id
+    not_utf8 = [await api.get(f"/customers/{raw}") for raw in ("%FF", "%ED%A0%80", "a%C3")]
 
     assert set(fields_of(query)) == {"options.get_client_auth_token"}
-    assert fields_of(path) == {"customer_id": "must be at most 128 characters long"}
+    assert fields_of(too_long) == {"customer_id": "must be at most 128 characters long"}
+    assert fields_of(dots) == {"customer_id": "must not be one of ['.', '..']"}
+    assert set(fields_of(control)) == {"customer_id"}
+    assert unknown.status_code == 404
+    assert (slash.status_code, slash.json()["error_code"]) == (404, "object_not_found")
+    for answer in not_utf8:
+        assert fields_of(answer) == {"customer_id": "must be valid Unicode text"}
 
 
 async def test_extra_headers_and_query_parameters_are_accepted(api: httpx.AsyncClient) -> None:

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from juspay_mock import MockApp, MockServer, RecordedRequest, create_app
+from juspay_mock._asgi import first_values
+from juspay_mock._journal import filtered, read_headers
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
 
@@ -124,6 +128,7 @@ async def test_the_journal_over_http(app: MockApp, api: httpx.AsyncClient) -> No
         ({"status": "abc"}, "status must be a three-digit"),
         ({"since": "yesterday"}, "since must be an ISO 8601 time"),
         ({"colour": "red"}, "unexpected 'colour'"),
+        ({"operation": "createCustomr"}, "operation: 'createCustomr' is not in the spec"),
     ],
 )
 async def test_bad_journal_filters_are_400_naming_them(
@@ -212,6 +217,16 @@ def test_assert_requested_with_nothing_received_says_so(server: MockServer) -> N
 def test_requests_since_needs_a_time_zone(server: MockServer) -> None:
     with pytest.raises(ValueError, match="since"):
         server.requests(since=datetime(2026, 1, 1))
+    with pytest.raises(TypeError, match="since: expected an aware datetime, got str"):
+        server.requests(since="2026-01-01")  # type: ignore[arg-type]
+
+
+def test_a_misspelled_operation_is_refused_not_matched_by_nothing(server: MockServer) -> None:
+    """A new user's report: `assert_requested("createCustomr", times=0)` passed, always."""
+    with pytest.raises(ValueError, match="'createCustomr' is not in the spec; expected"):
+        server.assert_requested("createCustomr", times=0)
+    with pytest.raises(ValueError, match="createCustomr"):
+        server.requests("createCustomr")
 
 
 def test_requests_since_filters_by_arrival(server: MockServer, live: httpx.Client) -> None:
@@ -231,3 +246,27 @@ async def test_a_refused_body_is_kept_bounded(app: MockApp, api: httpx.AsyncClie
     (entry,) = app.control.requests(KEY_A)
     assert response.status_code == 400
     assert entry.body == {"object_reference_id": "x" * 1000 + "…", "first_name": "<list>"}
+
+
+# Header lists as any ASGI server may give them: names repeated or not, `Authorization` once,
+# twice or never, values with and without the whitespace the mock's server strips.
+header_lists = st.lists(
+    st.tuples(
+        st.sampled_from([b"authorization", b"host", b"x-routing-id", b"accept"]),
+        st.sampled_from([b"Basic a2V5X2E6", b" Basic a2V5X2E6 ", b"", b"\t", b"x"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(headers=header_lists)
+def test_reading_headers_once_gives_what_the_two_passes_give(
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    """`read_headers`, on every API request, is `first_values` and `filtered` in one pass."""
+    values, kept = read_headers(headers)
+
+    assert values == first_values(headers)
+    assert kept == filtered(headers)
+    assert all(value == b"[filtered]" for name, value in kept if name == b"authorization")

@@ -167,6 +167,29 @@ def test_an_idle_keep_alive_connection_is_closed(impatient: tuple[str, int]) -> 
     assert first.status == 404
 
 
+def test_the_keep_alive_timeout_counts_from_the_last_answer() -> None:
+    """A connection in steady use outlives the timeout many times over (its one timer, when it
+    fires, finds the connection was not idle all that time); quiet for the timeout, it closes."""
+    limits = Limits(request_timeout=10, keep_alive_timeout=1.0)
+    with (
+        MockServer(api_keys=[KEY], limits=limits) as server,
+        connect(server_address(server)) as sock,
+    ):
+        statuses = []
+        for _ in range(10):  # 2.5 s of requests, each 0.25 s after the last answer
+            time.sleep(0.25)
+            sock.sendall(get())
+            answer = read_response(sock)
+            statuses.append(answer.status if answer else None)
+        quiet_since = time.monotonic()
+
+        assert closed_by_server(sock)
+        quiet_for = time.monotonic() - quiet_since
+
+    assert statuses == [404] * 10
+    assert quiet_for >= 0.9
+
+
 def test_a_request_that_is_not_http_is_400_in_the_error_shape(address: tuple[str, int]) -> None:
     response = exchange(address, b"GET /customers/x HTTP/1.1\r\nBad Header\r\n\r\n")
 

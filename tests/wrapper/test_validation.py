@@ -2,36 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 import pytest
 from juspay_customers import AsyncJuspay, Juspay, JuspayError, ParameterError
-from juspay_customers._generated import UPDATE_FIELDS
-from juspay_customers._params import public_name
+from juspay_customers._generated import INPUTS
 
 from tests.wrapper.conftest import ELIXIR_CREATE, Facade
 
 TOKEN = "get_client_auth_token"
-UPDATABLE = ", ".join(sorted(map(public_name, UPDATE_FIELDS)))  # the spec's, however many
+WIRE_TOKEN = "options.get_client_auth_token"  # errors name a field as the spec does
+LOOKUP = "object_reference_id"
+REQUIRED_ONLY = {"object_reference_id": "guest_user", "mobile_number": "9988776655"}
+# The spec's updatable fields, however many, in its order.
+UPDATABLE = ", ".join(INPUTS["updateCustomer"]["body"]["properties"])
 BAD_CALLS = [
     ("create", (), {**ELIXIR_CREATE, "nickname": "Jo"}, "nickname", "unknown field for create"),
-    ("create", (), {**ELIXIR_CREATE, "mobile_number": 9988776655}, "mobile_number", "got int"),
+    ("create", (), {**ELIXIR_CREATE, "mobile_number": 9988776655}, "mobile_number", "type string"),
+    ("create", (), {**ELIXIR_CREATE, "mobile_number": "+91 99887"}, "mobile_number", "must match"),
+    ("create", (), {**ELIXIR_CREATE, "object_reference_id": "josé_1"}, LOOKUP, "must match"),
+    ("create", (), {**ELIXIR_CREATE, "email_address": "not-an-email"}, "email_address", "email"),
+    ("create", (), {**REQUIRED_ONLY, "customer_email": "a@"}, "email_address", "valid email"),
+    ("create", (), {**ELIXIR_CREATE, "first_name": "J" * 256}, "first_name", "at most 255"),
+    ("create", (), {**ELIXIR_CREATE, "mobile_number": []}, "mobile_number", "type string"),
+    ("create", (), {**ELIXIR_CREATE, "mobile_number": b"99887766"}, "mobile_number", "type string"),
     ("create", (), {"mobile_number": "9988776655"}, "object_reference_id", "required"),
     ("create", (), {"object_reference_id": "guest_user"}, "mobile_number", "required"),
-    ("create", (), {**ELIXIR_CREATE, TOKEN: "yes"}, TOKEN, "expected bool, got str"),
+    ("create", (), {**ELIXIR_CREATE, TOKEN: "yes"}, WIRE_TOKEN, "must be of type boolean"),
     ("create", (), {**ELIXIR_CREATE, "customer_email": "a@b.co"}, "customer_email", "more than"),
     ("create", (), {"customer_id": "guest_user"}, "customer_id", "unknown field for create"),
     ("get", (), {}, "customer_id", "required"),
-    ("get", ("",), {}, "customer_id", "required"),
+    ("get", ("",), {}, "customer_id", "at least 1 characters"),
+    ("get", ("..",), {}, "customer_id", "must not be one of"),
+    ("get", ("a" * 129,), {}, "customer_id", "at most 128"),
+    ("get", ("顧" * 129,), {}, "customer_id", "at most 128"),
+    ("get", ("guest_user\n",), {}, "customer_id", "must match"),
+    ("get", ("guest_user",), {TOKEN: 1}, WIRE_TOKEN, "must be of type boolean"),
     ("get", ("guest_user",), {"first_name": "Jo"}, "first_name", "unknown field for get"),
     ("get", ("guest_user",), {"customer_id": "other"}, "customer_id", "more than once"),
-    ("get", (), {"customer_id": 42}, "customer_id", "expected str, got int"),
-    ("update", ("guest_user",), {}, "params", f"at least one of {UPDATABLE}"),
+    ("get", (), {"customer_id": 42}, "customer_id", "must be of type string"),
+    ("update", ("guest_user",), {}, "params", f"must contain at least 1 of: {UPDATABLE}"),
+    ("update", (".",), {"first_name": "Jo"}, "customer_id", "must not be one of"),
     ("update", (), {"first_name": "Jo"}, "customer_id", "required"),
     ("update", ("guest_user",), {"object_reference_id": "x"}, "object_reference_id", "unknown"),
     ("update", ("guest_user",), {TOKEN: True}, TOKEN, "unknown field for update"),
-    ("update", ("guest_user",), {"first_name": None}, "first_name", "expected str, got NoneType"),
+    ("update", ("guest_user",), {"first_name": None}, "first_name", "must be of type string"),
+    ("update", ("guest_user",), {"first_name": object()}, "first_name", "type string"),
+    ("update", ("..",), {"last_name": ["x"]}, "customer_id", "must not be one of"),
+    ("get", ("a\x00",), {TOKEN: [True]}, "customer_id", "must match"),
 ]  # fmt: skip
 
 
@@ -247,7 +267,7 @@ def test_headers_that_cannot_travel_fail_before_anything_is_sent(
             "object_reference_id",
             id="create-dot-dot",
         ),
-        pytest.param(lambda c: c.get("x" * 1025), "customer_id", id="get-too-long"),
+        pytest.param(lambda c: c.get("x" * 129), "customer_id", id="get-too-long"),
     ],
 )
 def test_ids_that_cannot_travel_are_parameter_errors(facade: Facade, call: Any, field: str) -> None:
@@ -431,4 +451,63 @@ def test_a_positional_argument_of_the_wrong_kind_is_named(
         call(facade.client().customers)
     assert caught.value.field == field
     assert problem in caught.value.problem
+    assert facade.sent == []
+
+
+class Text(str):
+    """A str subclass whose own str() differs, as an enum member's does."""
+
+    def __str__(self) -> str:
+        return "not this"
+
+
+def test_a_str_or_int_subclass_is_checked_and_sent_as_its_plain_value(facade: Facade) -> None:
+    """breaker's review: jsonschema-rs takes no subclasses; the facade sends their plain value."""
+    juspay = facade.client()
+    created = juspay.customers.create(
+        {"object_reference_id": Text("sub_1"), "mobile_number": Text("99887766")}
+    )
+    updated = juspay.customers.update(Text("sub_1"), first_name=Text("Jo"))
+
+    assert (created.object_reference_id, updated.first_name) == ("sub_1", "Jo")
+    assert [r.url.raw_path for r in facade.sent] == [b"/customers", b"/customers/sub_1"]
+
+
+class Unreadable(Mapping[str, object]):
+    """A mapping that fails however it is read."""
+
+    def __getitem__(self, key: str) -> object:
+        raise RuntimeError("the caller's bug")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("the caller's bug")
+
+    def __len__(self) -> int:
+        raise RuntimeError("the caller's bug")
+
+
+class BadRepr:
+    def __repr__(self) -> str:
+        raise RuntimeError("the caller's bug")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c: c.update("guest_user", Unreadable()), "params"),
+        (lambda c: c.update("guest_user", {BadRepr(): "Jo"}), "<BadRepr>"),
+        (
+            lambda c: c.get("guest_user", request_options={BadRepr(): 1}),
+            "request_options.<BadRepr>",
+        ),
+        (lambda c: c.get("guest_user", request_options=Unreadable()), "request_options"),
+    ],
+)
+def test_a_callers_object_that_raises_is_a_parameter_error(
+    facade: Facade, call: Any, field: str
+) -> None:
+    """breaker's review: only JuspayError escapes, even when the caller's own objects fail."""
+    with pytest.raises(ParameterError) as caught:
+        call(facade.client().customers)
+    assert caught.value.field == field
     assert facade.sent == []

@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ._errors import JuspayError, ParameterError
 from ._generated import CREATE_FIELDS, GET_FIELDS, LOOKUP_FIELD, UPDATE_FIELDS
@@ -35,7 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    args = _parser().parse_args(arguments)
+    try:
+        args = _parser().parse_args(arguments)
+    except SystemExit as stop:  # --help, or a usage error, already printed
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         params = _params(args)
         with Juspay(
@@ -105,9 +108,19 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
     return params | {key: value for key, value in flags.items() if value is not None}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors as one line and exit status 2 like any bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        if "expected one argument" in message or "required: customer_id" in message:
+            hint = "; a value starting with '-' goes as --flag=VALUE, an id after --"
+        self.exit(2, f"{PROG}: invalid input: {message}{hint}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     # No abbreviations: `--api-key` must not pass for `--api-key-file`.
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__, allow_abbrev=False)
+    parser = _Parser(prog=PROG, description=__doc__, allow_abbrev=False)
     parser.add_argument(
         "--api-key-file",
         metavar="FILE",

@@ -90,9 +90,11 @@ ALIASES: Final[Mapping[str, str]] = {
     "options.get_client_auth_token": "options_get_client_auth_token",
 }
 SHOWN_AS: Final[Mapping[str, str]] = {"options_get_client_auth_token": "get_client_auth_token"}
+# Attribute name -> the spec's (wire) name, where the two differ.
+WIRE_NAMES: Final[Mapping[str, str]] = {
+    "options_get_client_auth_token": "options.get_client_auth_token"
+}
 PATH_PARAMETER: Final = "customer_id"
-CREATE_REQUIRED: Final = ("object_reference_id", "mobile_number")
-UPDATE_MIN_FIELDS: Final = 1
 LOOKUP_FIELD: Final = "object_reference_id"
 # Every field a create sends that the customer stores -> how to compare it.
 IDENTIFYING_FIELDS: Final[Mapping[str, str]] = {
@@ -102,6 +104,96 @@ IDENTIFYING_FIELDS: Final[Mapping[str, str]] = {
     "first_name": "name",
     "last_name": "name",
     "mobile_country_code": "digits",
+}
+# What each operation's inputs must be, as the mock checks them (`_schema`): the
+# path and query parameters, and the body schema; $refs inlined, annotations dropped.
+INPUTS: Final[Mapping[str, Mapping[str, Any]]] = {
+    "createCustomer": {
+        "parameters": [],
+        "body": {
+            "type": "object",
+            "required": ["object_reference_id", "mobile_number"],
+            "properties": {
+                "object_reference_id": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[A-Za-z0-9_@-][A-Za-z0-9_.@-]*$",
+                },
+                "mobile_number": {"type": "string", "pattern": "^[0-9]{4,15}$"},
+                "email_address": {"type": "string", "format": "email", "maxLength": 254},
+                "first_name": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "pattern": "^[A-Za-z0-9 ().\\-_]*$",
+                },
+                "last_name": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "pattern": "^[A-Za-z0-9 ().\\-_]*$",
+                },
+                "mobile_country_code": {"type": "string", "pattern": "^[0-9]{1,4}$"},
+                "options.get_client_auth_token": {"type": "boolean"},
+            },
+        },
+    },
+    "getCustomer": {
+        "parameters": [
+            {
+                "name": "customer_id",
+                "in": "path",
+                "required": True,
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+                    "not": {"enum": [".", ".."]},
+                },
+            },
+            {
+                "name": "options.get_client_auth_token",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean"},
+            },
+        ]
+    },
+    "updateCustomer": {
+        "parameters": [
+            {
+                "name": "customer_id",
+                "in": "path",
+                "required": True,
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+                    "not": {"enum": [".", ".."]},
+                },
+            }
+        ],
+        "body": {
+            "type": "object",
+            "properties": {
+                "mobile_number": {"type": "string", "pattern": "^[0-9]{4,15}$"},
+                "email_address": {"type": "string", "format": "email", "maxLength": 254},
+                "first_name": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "pattern": "^[A-Za-z0-9 ().\\-_]*$",
+                },
+                "last_name": {
+                    "type": "string",
+                    "maxLength": 255,
+                    "pattern": "^[A-Za-z0-9 ().\\-_]*$",
+                },
+                "mobile_country_code": {"type": "string", "pattern": "^[0-9]{1,4}$"},
+            },
+            "minProperties": 1,
+        },
+    },
 }
 
 

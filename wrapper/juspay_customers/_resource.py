@@ -75,8 +75,9 @@ class CustomersResource(Generic[R, RawR]):
     can grow without reserving more. `client.with_options(...)` sets them for many calls.
 
     Every method raises only JuspayError subclasses: ParameterError (naming the field or
-    option, before anything is sent) for input that is malformed or cannot travel, such as
-    an id with control characters or one that is `.` or `..`; APIStatusError subclasses for
+    option, before anything is sent) for input the spec's rules for the operation refuse
+    (exactly what the mock answers 400 to; an id with control characters, `.` or `..`, a
+    mobile number that is not 4-15 digits) and for an undeclared field; APIStatusError for
     the server's error answers; APIConnectionError when no answer came. An id is sent
     percent-encoded (UTF-8) in its own path segment, so a call reaches only its operation.
     """
@@ -236,10 +237,17 @@ def _resolve(client: Executor[Any, Any], given: CallOptions | None) -> RequestOp
         return client._call_options(NOT_GIVEN, None, None)
     if not isinstance(given, Mapping):
         raise ParameterError("request_options", "expected a mapping (CallOptions)")
-    unknown = sorted(str(key) for key in given if key not in _CALL_OPTIONS)
+    from ._params import shown_key
+
+    try:  # the caller's own mapping: whatever it raises is bad input, not our error
+        unknown = sorted(shown_key(key) for key in given if key not in _CALL_OPTIONS)
+        timeout = given.get("timeout", NOT_GIVEN)
+        max_retries, headers = given.get("max_retries"), given.get("headers")
+    except Exception as error:
+        raise ParameterError(
+            "request_options", f"cannot be read ({type(error).__name__})"
+        ) from None
     if unknown:
         expected = ", ".join(sorted(_CALL_OPTIONS))
         raise ParameterError(f"request_options.{unknown[0]}", f"expected one of {expected}")
-    return client._call_options(
-        given.get("timeout", NOT_GIVEN), given.get("max_retries"), given.get("headers")
-    )
+    return client._call_options(timeout, max_retries, headers)

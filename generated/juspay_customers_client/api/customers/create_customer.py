@@ -97,7 +97,10 @@ def sync_detailed(
 
      Creates a customer. `object_reference_id` is the merchant's own id for the customer
     and is unique per merchant: a second create with the same value fails with
-    `400 unique`, which also makes a retried create safe to detect.
+    `400 unique`, which also makes a retried create safe to detect. Since a get or update
+    finds a customer by either its Juspay id or its `object_reference_id`, the two share
+    one namespace per merchant: a create whose `object_reference_id` is another
+    customer's Juspay id (`cst_…`) fails with `400 unique` too.
 
     Args:
         x_merchantid (str | Unset):
@@ -141,7 +144,10 @@ def sync(
 
      Creates a customer. `object_reference_id` is the merchant's own id for the customer
     and is unique per merchant: a second create with the same value fails with
-    `400 unique`, which also makes a retried create safe to detect.
+    `400 unique`, which also makes a retried create safe to detect. Since a get or update
+    finds a customer by either its Juspay id or its `object_reference_id`, the two share
+    one namespace per merchant: a create whose `object_reference_id` is another
+    customer's Juspay id (`cst_…`) fails with `400 unique` too.
 
     Args:
         x_merchantid (str | Unset):
@@ -180,7 +186,10 @@ async def asyncio_detailed(
 
      Creates a customer. `object_reference_id` is the merchant's own id for the customer
     and is unique per merchant: a second create with the same value fails with
-    `400 unique`, which also makes a retried create safe to detect.
+    `400 unique`, which also makes a retried create safe to detect. Since a get or update
+    finds a customer by either its Juspay id or its `object_reference_id`, the two share
+    one namespace per merchant: a create whose `object_reference_id` is another
+    customer's Juspay id (`cst_…`) fails with `400 unique` too.
 
     Args:
         x_merchantid (str | Unset):
@@ -222,7 +231,10 @@ async def asyncio(
 
      Creates a customer. `object_reference_id` is the merchant's own id for the customer
     and is unique per merchant: a second create with the same value fails with
-    `400 unique`, which also makes a retried create safe to detect.
+    `400 unique`, which also makes a retried create safe to detect. Since a get or update
+    finds a customer by either its Juspay id or its `object_reference_id`, the two share
+    one namespace per merchant: a create whose `object_reference_id` is another
+    customer's Juspay id (`cst_…`) fails with `400 unique` too.
 
     Args:
         x_merchantid (str | Unset):
