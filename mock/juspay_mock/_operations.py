@@ -11,6 +11,8 @@ from datetime import datetime
 from time import perf_counter, time
 from typing import Any, NamedTuple
 
+from juspay_customers._errors import FieldError
+from juspay_customers._schema import FieldSet
 from starlette.types import Receive, Scope, Send
 
 from ._asgi import (
@@ -27,7 +29,7 @@ from ._asgi import (
 from ._customers import TOKEN_OPTION, now, with_token
 from ._journal import Recorder, read_headers
 from ._responses import Answer, generic_error, header
-from ._spec import CompiledSpec, FieldError, FieldSet, Operation
+from ._spec import CompiledSpec, Operation
 from ._state import State
 from ._store import ID, CustomerStore, DuplicateError
 
@@ -357,7 +359,12 @@ class Operations:
         the path as sent (`raw_path`, where the server gives it)."""
         raw_path = scope.get("raw_path")
         routes = self._routes
-        found = routes.match(scope["path"]) if raw_path is None else routes.match_sent(raw_path)
+        if raw_path is None:
+            found = routes.match(scope["path"])
+        elif b"%" in raw_path or not raw_path.isascii():
+            found = routes.match_sent(raw_path)
+        else:  # the usual path, with nothing to decode: `match_sent`'s answer, in fewer steps
+            found = routes.match(raw_path.decode("ascii"))
         if found is None:
             return None
         template, parameters = found

@@ -17,9 +17,7 @@ from typing import Any
 import yaml
 
 # One notion of validity for the facade and the mock (the facade's own module).
-from juspay_customers._errors import FieldError as FieldError
-from juspay_customers._schema import FieldSet as FieldSet
-from juspay_customers._schema import parameters_schema
+from juspay_customers._schema import FieldSet, parameters_schema
 
 SPEC_NAME = "juspay-customers.yaml"
 # An editable install runs from the repository, where the spec lives beside mock/.

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from juspay_mock import create_app
 from juspay_mock._asgi import form_pairs
 from juspay_mock._uvicorn import _Cycle, _JoiningTransport
 from uvicorn.protocols.http.flow_control import FlowControl
@@ -28,6 +29,26 @@ form_text = st.lists(
 @given(text=form_text)
 def test_form_pairs_reads_forms_as_parse_qsl_does(text: str) -> None:
     assert form_pairs(text) == parse_qsl(text, keep_blank_values=True)
+
+
+OPERATIONS = create_app(["wire_key"])._operations
+# Request paths as sent: the spec's, odd ones, with and without anything to percent-decode.
+raw_paths = st.tuples(
+    st.sampled_from(["", "/customers", "/customers/"]),
+    st.lists(
+        st.sampled_from(["/", "cst_1", "%2F", "%41", "%zz", "é", "?", "a+b"]) | st.text(max_size=3),
+        max_size=4,
+    ),
+).map(lambda parts: (parts[0] + "".join(parts[1])).encode())
+
+
+@settings(max_examples=300, derandomize=True)
+@given(raw_path=raw_paths)
+def test_a_path_is_routed_as_sent_whatever_its_shortcut(raw_path: bytes) -> None:
+    found = OPERATIONS.match({"raw_path": raw_path, "path": "/not/used/when/raw/is/given"})
+
+    sent = OPERATIONS._routes.match_sent(raw_path)
+    assert found == (None if sent is None else (OPERATIONS._endpoints[sent[0]], sent[1]))
 
 
 class RecordingTransport(asyncio.Transport):
