@@ -189,7 +189,7 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
 class PathEndpoint:
     """One path of the spec: its operations by method, each checked in the same order."""
 
-    __slots__ = ("_allow", "_by_method", "_empty_is_valid", "_header_names", "_journal", "_state")
+    __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_state")
 
     def __init__(
         self, state: State, by_method: Mapping[str, Operation], journal: Recorder | None
@@ -204,12 +204,6 @@ class PathEndpoint:
         # The declared headers' raw names, to pick them out of a request's header list.
         self._header_names = {
             method: frozenset(name.encode("latin-1") for name in op.headers.names)
-            for method, op in by_method.items()
-        }
-        # Whether no query and no declared header are valid: most requests send neither, and
-        # need not be checked then.
-        self._empty_is_valid = {
-            method: (not op.query.clean({})[1], not op.headers.clean({})[1])
             for method, op in by_method.items()
         }
 
@@ -271,13 +265,13 @@ class PathEndpoint:
         try:
             path_fields = _fields(op.path_params, path.items())
             query_string: bytes = scope["query_string"]
-            no_query_is_valid, no_headers_are_valid = self._empty_is_valid[op.method]
-            if query_string or not no_query_is_valid:
+            # Most requests send no query and no declared header: nothing to read or check.
+            if query_string or not op.query.empty_is_valid:
                 query = _fields(op.query, form_pairs(query_string.decode("latin-1")))
             else:
                 query = {}
             declared = self._declared_headers(scope["headers"], op.method)
-            if declared or not no_headers_are_valid:
+            if declared or not op.headers.empty_is_valid:
                 _fields(op.headers, declared)
             reading_body = op.body is not None
             body = await self._body(receive, headers, op) if reading_body else {}

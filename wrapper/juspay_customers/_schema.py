@@ -126,6 +126,11 @@ class FieldSet:
     def names(self) -> frozenset[str]:
         return self._names
 
+    @property
+    def empty_is_valid(self) -> bool:
+        """Whether sending none of these fields is valid (then nothing needs checking)."""
+        return self._empty_is_valid
+
     def clean(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
         """Return the declared fields of `values`, coerced, and every rule they break."""
         kept = {name: value for name, value in values.items() if name in self._names}
