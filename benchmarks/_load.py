@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ._servers import pin
+
 WRK_SCRIPT = Path(__file__).with_name("load.lua")
 FORM = "application/x-www-form-urlencoded"
 
@@ -33,6 +35,7 @@ class Load:
     tag: str = "bench"  # prefix of created object_reference_ids (each run adds its own part)
     connections: int = 16
     seconds: float = 3.0
+    cores: frozenset[int] | None = None  # where the generator runs (None: anywhere)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def _fresh(load: Load) -> Load:
 
 def run_wrk(base_url: str, load: Load) -> LoadResult:
     load = _fresh(load)
-    threads = max(1, min(load.connections, (os.cpu_count() or 2) // 2))
+    cores = len(load.cores) if load.cores else (os.cpu_count() or 2) // 2
+    threads = max(1, min(load.connections, cores))
     command = [
         "wrk",
         f"-t{threads}",
@@ -86,7 +90,12 @@ def run_wrk(base_url: str, load: Load) -> LoadResult:
         load.tag,
     ]
     done = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=load.seconds + 60
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=load.seconds + 60,
+        preexec_fn=pin(load.cores),
     )
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     return LoadResult(tool="wrk", **summary)
@@ -108,12 +117,12 @@ def request_for(load: Load, worker: int, n: int) -> tuple[str, str, str | None]:
 def run_python(base_url: str, load: Load) -> LoadResult:
     """The fallback generator: worker processes, each with threads on keep-alive connections."""
     load = _fresh(load)
-    processes = max(1, min(load.connections, os.cpu_count() or 1))
+    processes = max(1, min(load.connections, len(load.cores or ()) or os.cpu_count() or 1))
     shares = [
         load.connections // processes + (i < load.connections % processes) for i in range(processes)
     ]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+    with ProcessPoolExecutor(processes, context, pin(load.cores)) as pool:
         futures = [
             pool.submit(_python_worker, base_url, load, index, share)
             for index, share in enumerate(shares)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._load import FORM, Load, LoadResult, run_load
 from ._measure import alternate
-from ._servers import AUTHORIZATION, Server, redis_server, serve
+from ._servers import AUTHORIZATION, Server, redis_server, serve, split_cores
 
 OPERATIONS = ("get", "create", "update")
 CUSTOMER_PREFIX = "cst_bench"  # seeded ids: cst_bench00000000, cst_bench00000001, ...
@@ -78,9 +78,15 @@ def validates(server: Server) -> bool:
 
 
 def _recorded(
-    into: list[LoadResult], server: Server, op: str, id_count: int, seconds: float
+    into: list[LoadResult],
+    server: Server,
+    op: str,
+    id_count: int,
+    seconds: float,
+    cores: frozenset[int] | None = None,
 ) -> float:
-    """Load `server` once with `op`; keep the result, return its requests per second."""
+    """Load `server` once with `op` (from `cores`, if given); keep the result, return its
+    requests per second."""
     load = Load(
         op,
         AUTHORIZATION,
@@ -89,6 +95,7 @@ def _recorded(
         tag=f"load{next(_runs)}",
         connections=CONNECTIONS,
         seconds=seconds,
+        cores=cores,
     )
     result = run_load(server.base_url, load)
     if result.non2xx or result.errors:
@@ -101,14 +108,21 @@ def _recorded(
 
 
 def _compare(
-    servers: Mapping[str, tuple[Server, int]], ops: tuple[str, ...], rounds: int, seconds: float
+    servers: Mapping[str, tuple[Server, int]],
+    ops: tuple[str, ...],
+    rounds: int,
+    seconds: float,
+    load_cores: frozenset[int] | None = None,
 ) -> Throughput:
-    """Load each server (with its number of stored customers) in turn, per operation."""
+    """Load each server (with its number of stored customers) in turn, per operation, from
+    `load_cores` if given."""
     results: dict[str, dict[str, list[LoadResult]]] = {}
     for op in ops:
         runs: dict[str, list[LoadResult]] = {name: [] for name in servers}
         contenders = {
-            name: functools.partial(_recorded, runs[name], server, op, id_count, seconds)
+            name: functools.partial(
+                _recorded, runs[name], server, op, id_count, seconds, load_cores
+            )
             for name, (server, id_count) in servers.items()
         }
         alternate(contenders, rounds)
@@ -224,14 +238,19 @@ def variants(
     seconds: float = 3.0,
     names: Iterable[str] = VARIANTS,
     wiremock_warm_up: float = WIREMOCK_WARM_UP,
+    pinned: bool = False,
 ) -> Variants:
     """get, create and update under load on each of `names`, in alternating rounds.
 
     "mock" is the mock as users run it (memory store, journal on) and always runs: it is every
     other variant's baseline, and WireMock's stubs answer what it answered. "redis" starts a
-    throw-away `redis-server`; "wiremock" is warmed up first (`WIREMOCK_WARM_UP`).
+    throw-away `redis-server`; "wiremock" is warmed up first (`WIREMOCK_WARM_UP`). `pinned`:
+    the mock processes on one core and the load on the others (`split_cores`), for a ratio
+    of two mocks close to 1 that the scheduler's noise would hide.
     """
     wanted = ["mock", *(name for name in names if name != "mock")]
+    split = split_cores() if pinned else None
+    server_cores, load_cores = (None, None) if split is None else split
     with ExitStack() as stack:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench")))
         places = {"directory": str(directory)}
@@ -239,7 +258,11 @@ def variants(
             places["redis"] = stack.enter_context(redis_server(directory))
         servers = {
             name: stack.enter_context(
-                serve("mock", *(option.format(**places) for option in MOCK_VARIANTS[name]))
+                serve(
+                    "mock",
+                    *(option.format(**places) for option in MOCK_VARIANTS[name]),
+                    cores=server_cores,
+                )
             )
             for name in wanted
             if name in MOCK_VARIANTS
@@ -259,4 +282,4 @@ def variants(
             warm_up(servers["wiremock"], wiremock_warm_up)
         validation = {name: validates(server) for name, server in servers.items()}
         loaded = {name: (server, 1) for name, server in servers.items()}
-        return Variants(_compare(loaded, OPERATIONS, rounds, seconds), validation)
+        return Variants(_compare(loaded, OPERATIONS, rounds, seconds, load_cores), validation)

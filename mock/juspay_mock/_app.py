@@ -21,6 +21,7 @@ from ._asgi import (
     parse_json,
     read_body,
     repeated_keys,
+    sent_path,
 )
 from ._control import Controls, parse_since
 from ._faults import FaultQueue, misbehave
@@ -250,7 +251,7 @@ class MockApp(Starlette):
             return
         authorization = first_values(scope["headers"]).get(b"authorization")
         api_key = self.control.state.api_key(authorization)
-        fault = faults.take(api_key, scope["method"], scope["path"])
+        fault = faults.take(api_key, scope["method"], sent_path(scope))
         if fault is None:
             await self._serve(scope, receive, send)
             return
@@ -303,10 +304,11 @@ class MockApp(Starlette):
         started: float,
     ) -> None:
         assert self._journal is not None
-        template = self.control.state.routes.match(scope["path"])
+        sent = sent_path(scope)
+        template = self.control.state.routes.names(sent)[2]
         operation_id = None
         if template is not None:
-            operation_id = self._operations.operation_id(template[0], scope["method"])
+            operation_id = self._operations.operation_id(template, scope["method"])
         duration = (perf_counter() - started) * 1000
         headers = filtered(scope["headers"])
         self._journal.record(
@@ -314,13 +316,14 @@ class MockApp(Starlette):
             (
                 arrived,
                 scope["method"],
-                scope["path"],
+                sent,
                 operation_id,
                 status,
                 duration,
                 headers,
                 None,
                 request_id,
+                scope["query_string"],
             ),
         )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote_plus
 
-from starlette.types import Receive
+from starlette.types import Receive, Scope
 
 RawHeaders = list[tuple[bytes, bytes]]
 OWS = b" \t"  # optional whitespace around a field value, not part of it (RFC 9110 5.5)
@@ -31,6 +31,13 @@ def first_values(headers: RawHeaders) -> dict[bytes, bytes]:
         if name not in values:
             values[name] = value.strip(OWS)
     return values
+
+
+def sent_path(scope: Scope) -> bytes:
+    """The request's path as sent: ASGI's `raw_path` (percent-encoding kept), or `path`
+    encoded again where the server gives no `raw_path`."""
+    raw: bytes | None = scope.get("raw_path")
+    return quote(scope["path"], safe="/").encode("ascii") if raw is None else raw
 
 
 async def read_body(receive: Receive, content_length: bytes | None, limit: int) -> bytes:

@@ -15,6 +15,8 @@ import os
 import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -226,8 +228,23 @@ def _serve(
         app.control.state.store.close()
 
 
+ORPHAN_CHECK = 0.5  # seconds between a worker's checks that its parent still runs
+
+
 def _worker(args: argparse.Namespace, sock: socket.socket, ready: Any) -> None:
-    """One of `--workers` processes: its own app and store connection, the shared socket."""
+    """One of `--workers` processes: its own app and store connection, the shared socket.
+
+    It stops, as on SIGTERM, once its parent is gone: a parent killed with SIGKILL cannot
+    stop it, and an orphan would keep the port and serve on unwatched.
+    """
+    parent = os.getppid()
+
+    def stop_when_orphaned() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop_when_orphaned, name="orphan-check", daemon=True).start()
     _serve(args, _app(args), sock, ready.release)
 
 

@@ -128,10 +128,11 @@ class Controls:
     ) -> list[RecordedRequest]:
         """The journal of `api_key` (of every key and of unauthenticated requests, with
         `every_key`), oldest first, filtered: `operation` an operationId, `method` any case,
-        `path` the request's path or its spec template (`/customers/{customer_id}`), `status`,
-        `since` an aware datetime (received at or after it). `ValueError` for an operationId
-        the spec does not have (a misspelled one would match nothing, silently), `TypeError`
-        for a `since` that is no datetime, `ValueError` for a naive one."""
+        `path` the request's path (as sent, or percent-decoded) or its spec template
+        (`/customers/{customer_id}`), `status`, `since` an aware datetime (received at or
+        after it). `ValueError` for an operationId the spec does not have (a misspelled one
+        would match nothing, silently), `TypeError` for a `since` that is no datetime,
+        `ValueError` for a naive one."""
         key = None if every_key else self.key(api_key)
         known = self.state.operation_ids
         if operation is not None and operation not in known:
@@ -143,16 +144,19 @@ class Controls:
             raise ValueError("since: give an aware datetime (with a time zone)")
         after = None if since is None else since.timestamp()
         wanted = None if method is None else method.upper()
-        routes = self.state.routes
         return [
             RecordedRequest.from_record(record)
             for record in self.journal.records(key, every_key)
             if (operation is None or record[3] == operation)
             and (wanted is None or record[1] == wanted)
-            and (path is None or path == record[2] or path == routes.template(record[2]))
+            and (path is None or self._on_path(record[2], path))
             and (status is None or record[4] == status)
             and (after is None or record[0] >= after)
         ]
+
+    def _on_path(self, sent: bytes, path: str) -> bool:
+        """Whether a request sent to path `sent` matches the `path` filter."""
+        return path in self.state.routes.names(sent)
 
     def clear_requests(self, api_key: str | None = None, *, every_key: bool = False) -> None:
         """Forget the journal of `api_key`, or all of it with `every_key`."""

@@ -96,9 +96,10 @@ class Fault:
             fault = cls(**{**fields, "method": fault.method.upper()})
         return fault, count
 
-    def matches(self, method: str, path: str, template: str) -> bool:
+    def matches(self, method: str, paths: tuple[str, str, str | None]) -> bool:
+        """Whether a request with `method` to a path with `paths` (`Routes.names`) meets it."""
         return (self.method is None or self.method == method) and (
-            self.path is None or self.path in (path, template)
+            self.path is None or self.path in paths
         )
 
 
@@ -111,7 +112,7 @@ class FaultQueue(Protocol):
 
     def clear(self, api_key: str | None = None) -> None: ...
 
-    def take(self, api_key: str | None, method: str, path: str) -> Fault | None: ...
+    def take(self, api_key: str | None, method: str, sent: bytes) -> Fault | None: ...
 
 
 class Faults:
@@ -142,18 +143,19 @@ class Faults:
             else:
                 self._pending.pop(api_key, None)
 
-    def take(self, api_key: str | None, method: str, path: str) -> Fault | None:
-        """The fault for this request of `api_key`, if any (consuming one of its count)."""
+    def take(self, api_key: str | None, method: str, sent: bytes) -> Fault | None:
+        """The fault for this request of `api_key` to path `sent` (as sent), if any
+        (consuming one of its count)."""
         if api_key not in self._pending:  # the common case, without taking the lock
             return None
-        template = self._routes.template(path)
-        if template is None:  # not an API request
+        paths = self._routes.names(sent)
+        if paths[2] is None:  # not an API request
             return None
         with self._lock:
             pending = self._pending.get(api_key or "", [])
             for entry in pending:
                 fault: Fault = entry[0]
-                if fault.matches(method, path, template):
+                if fault.matches(method, paths):
                     entry[1] -= 1
                     if entry[1] == 0:
                         pending.remove(entry)

@@ -25,6 +25,7 @@ from ._asgi import (
     form_pairs,
     parse_json,
     read_body,
+    sent_path,
 )
 from ._customers import TOKEN_OPTION, now, with_token
 from ._journal import Recorder, read_headers
@@ -189,7 +190,7 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
 class PathEndpoint:
     """One path of the spec: its operations by method, each checked in the same order."""
 
-    __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_state")
+    __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_lines", "_state")
 
     def __init__(
         self, state: State, by_method: Mapping[str, Operation], journal: Recorder | None
@@ -200,6 +201,7 @@ class PathEndpoint:
         self._state = state
         self._by_method = by_method
         self._journal = journal
+        self._lines: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}  # for `read_headers`
         self._allow = header("Allow", ", ".join(by_method))
         # The declared headers' raw names, to pick them out of a request's header list.
         self._header_names = {
@@ -215,7 +217,7 @@ class PathEndpoint:
             headers = first_values(scope["headers"])
         else:
             arrived, started = time(), perf_counter()
-            headers, kept = read_headers(scope["headers"])
+            headers, kept = read_headers(scope["headers"], self._lines)
         method: str = scope["method"]
         op = self._by_method.get(method)
         body: Mapping[str, Any] | None = None
@@ -233,14 +235,15 @@ class PathEndpoint:
                 api_key,
                 (
                     arrived,
-                    method,
-                    scope["path"],
+                    method if op is None else op.method,  # a constant: nothing more to keep
+                    sent_path(scope),
                     None if op is None else op.operation_id,
                     answer.status,
                     (perf_counter() - started) * 1000,
                     kept,
                     body,
                     answer_id,
+                    scope["query_string"],
                 ),
             )
 

@@ -56,13 +56,15 @@ end
 return false
 """
 
-# ARGV: method, path, template. The first matching fault, one of its count consumed.
+# ARGV: method, then the path's names (`Routes.names`). The first matching fault, one of its
+# count consumed.
 _TAKE_FAULT = """
 local faults = redis.call('LRANGE', KEYS[1], 0, -1)
 for i, encoded in ipairs(faults) do
   local f = cjson.decode(encoded)
   local method_ok = f.method == cjson.null or f.method == ARGV[1]
   local path_ok = f.path == cjson.null or f.path == ARGV[2] or f.path == ARGV[3]
+    or f.path == ARGV[4]
   if method_ok and path_ok then
     f.count = f.count - 1
     if f.count <= 0 then
@@ -188,18 +190,19 @@ class RedisJournal:
         self.size = size
 
     def record(self, api_key: str | None, record: Record) -> None:
-        at, method, path, operation_id, status, duration, headers, body, request_id = record
+        at, method, path, operation_id, status, duration, headers, body, request_id, query = record
         encoded = orjson.dumps(
             [
                 at,
                 method,
-                path,
+                path.decode("latin-1"),
                 operation_id,
                 status,
                 duration,
                 [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers],
                 body,
                 request_id,
+                query.decode("latin-1"),
             ]
         )
         key = _journal_key(api_key)
@@ -213,12 +216,32 @@ class RedisJournal:
         records = []
         for key in keys:
             for encoded in self._client.lrange(_journal_key(key), 0, -1):
-                at, method, path, operation_id, status, duration, headers, body, request_id = (
-                    orjson.loads(encoded)
-                )
+                (
+                    at,
+                    method,
+                    path,
+                    operation_id,
+                    status,
+                    duration,
+                    headers,
+                    body,
+                    request_id,
+                    query,
+                ) = orjson.loads(encoded)
                 raw = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers]
                 records.append(
-                    (at, method, path, operation_id, status, duration, raw, body, request_id)
+                    (
+                        at,
+                        method,
+                        path.encode("latin-1"),
+                        operation_id,
+                        status,
+                        duration,
+                        raw,
+                        body,
+                        request_id,
+                        query.encode("latin-1"),
+                    )
                 )
         return sorted(records, key=lambda record: record[0]) if every_key else records
 
@@ -253,13 +276,13 @@ class RedisFaults:
         keys = self._api_keys if api_key is None else (api_key,)
         self._client.delete(*(self._key(key) for key in keys))
 
-    def take(self, api_key: str | None, method: str, path: str) -> Fault | None:
+    def take(self, api_key: str | None, method: str, sent: bytes) -> Fault | None:
         if api_key is None:
             return None
-        template = self._routes.template(path)
+        shown, decoded, template = self._routes.names(sent)
         if template is None:
             return None
-        taken = self._take(keys=[self._key(api_key)], args=[method, path, template])
+        taken = self._take(keys=[self._key(api_key)], args=[method, shown, decoded, template])
         if taken is None:
             return None
         fields = orjson.loads(taken)

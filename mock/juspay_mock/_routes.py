@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ._spec import path_pattern
+
+_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
+
+
+def shown_path(sent: bytes) -> str:
+    """A path as sent (ASGI `raw_path`), as text: bytes a client sent unencoded (outside
+    printable ASCII) percent-encoded, the rest as it was."""
+    return sent.decode("ascii") if sent.isascii() else quote(sent, safe=_PRINTABLE)
 
 
 class Routes:
@@ -43,6 +51,12 @@ class Routes:
         return template, {
             name: unquote(value, errors="surrogateescape") for name, value in parameters.items()
         }
+
+    def names(self, sent: bytes) -> tuple[str, str, str | None]:
+        """What a request path answers to in fault and journal filters: the path as sent
+        (`shown_path`), percent-decoded (UTF-8), and its spec template (None without one)."""
+        shown = shown_path(sent)
+        return shown, unquote(shown, errors="replace"), self.template(shown)
 
     def template(self, path: str) -> str | None:
         """`path`'s template, without building its parameters."""

@@ -48,6 +48,8 @@ class MockServer:
         self.app = create_app(
             api_keys, merchant_id, admin_token=admin_token, journal_size=journal_size, store=store
         )
+        self._owns_store = isinstance(store, str)  # opened here from a URL: closed here too
+        self._store_closed = False
         self.host = host
         self.limits = Limits() if limits is None else limits
         self._server: uvicorn.Server | None = None
@@ -70,6 +72,11 @@ class MockServer:
         """Bind a free port and serve until `stop()`; returns once requests are accepted."""
         if self._server is not None:
             raise RuntimeError("MockServer is already running")
+        if self._store_closed:
+            raise RuntimeError(
+                "MockServer closed the store it opened from a URL when it stopped;"
+                " start a new MockServer"
+            )
         sock = _uvicorn.bind(self.host, 0)
         self._port = sock.getsockname()[1]
         server = uvicorn.Server(_uvicorn.config(self.app, self.limits))
@@ -87,12 +94,17 @@ class MockServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and wait for the thread to end."""
+        """Stop serving and wait for the thread to end. A store given as a URL was opened
+        here and is closed here (its connections and files released): such a server cannot
+        start again. A `Store` object given stays open, its owner's to close."""
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None and thread is not None:
             server.should_exit = True
             thread.join()
+            if self._owns_store:
+                self.app.control.state.store.close()
+                self._store_closed = True
 
     def __enter__(self) -> MockServer:
         return self.start()

@@ -136,6 +136,24 @@ async def test_a_fault_path_may_be_the_spec_template(api: httpx.AsyncClient) -> 
     assert (await api.get("/customers/guest_user")).status_code == 200
 
 
+@pytest.mark.parametrize("fault_path", ["/customers/a%2Fb", "/customers/a/b"])
+async def test_a_fault_meets_an_id_holding_a_slash(api: httpx.AsyncClient, fault_path: str) -> None:
+    """The faults match the path as the router does (as sent), so the request for the id
+    `a/b`, sent as `a%2Fb`, meets a fault on its path as sent or decoded, and no other does."""
+    await api.post("/_mock/faults", json={"status": 429, "path": fault_path})
+
+    assert (await api.get("/customers/other")).status_code == 404
+    assert (await api.get("/customers/a%2Fb")).status_code == 429
+
+
+async def test_a_fault_on_the_template_meets_an_id_holding_a_slash(
+    api: httpx.AsyncClient,
+) -> None:
+    await api.post("/_mock/faults", json={"status": 429, "path": "/customers/{customer_id}"})
+
+    assert (await api.get("/customers/a%2Fb")).status_code == 429
+
+
 async def test_control_requests_do_not_consume_faults(api: httpx.AsyncClient) -> None:
     await api.post("/_mock/faults", json={"status": 500})
     await api.post("/_mock/seed", json={"customers": [SEEDED]})

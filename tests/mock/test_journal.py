@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from juspay_mock import MockApp, MockServer, RecordedRequest, create_app
 from juspay_mock._asgi import first_values
-from juspay_mock._journal import filtered, read_headers
+from juspay_mock._journal import SHARED_LINES, filtered, read_headers
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
 
@@ -120,6 +120,46 @@ async def test_the_journal_over_http(app: MockApp, api: httpx.AsyncClient) -> No
 
     assert (await api.delete("/_mock/requests")).status_code == 204
     assert await paths() == []
+
+
+async def test_the_query_is_recorded_as_sent(app: MockApp, api: httpx.AsyncClient) -> None:
+    """A QA engineer can assert that a get asked for a client auth token."""
+    await api.post("/customers", data=ELIXIR_CREATE)
+    await api.get("/customers/guest_user?options.get_client_auth_token=true&x=a+b&x=%26")
+    await api.get("/customers/guest_user")
+
+    _, with_token, plain = app.control.requests(KEY_A)
+
+    assert with_token.query_param("options.get_client_auth_token") == "true"
+    assert with_token.query == (("options.get_client_auth_token", "true"), ("x", "a b"), ("x", "&"))
+    assert (plain.query, plain.query_param("options.get_client_auth_token")) == ((), None)
+    entry = (await api.get("/_mock/requests", params={"operation": "getCustomer"})).json()
+    assert [r["query"] for r in entry["requests"]] == [
+        {"options.get_client_auth_token": ["true"], "x": ["a b", "&"]},
+        {},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "recorded", "also_matches"),
+    [
+        ("/customers/a%2Fb", "/customers/a%2Fb", "/customers/a/b"),
+        ("/customers/jos%C3%A9", "/customers/jos%C3%A9", "/customers/josé"),
+        ("/customers/plain_id", "/customers/plain_id", "/customers/plain_id"),
+    ],
+)
+async def test_the_path_is_recorded_as_sent_and_found_by_any_of_its_names(
+    app: MockApp, api: httpx.AsyncClient, sent: str, recorded: str, also_matches: str
+) -> None:
+    """An id holding `/` stays one segment: its request is recorded as sent, as getCustomer,
+    and the path filter finds it as sent, percent-decoded and by its template."""
+    await api.get(sent)
+
+    (entry,) = app.control.requests(KEY_A)
+    assert (entry.path, entry.operation_id) == (recorded, "getCustomer")
+    for name in (recorded, also_matches, "/customers/{customer_id}"):
+        assert app.control.requests(KEY_A, path=name) == [entry], name
+    assert app.control.requests(KEY_A, path="/customers") == []
 
 
 @pytest.mark.parametrize(
@@ -265,8 +305,21 @@ def test_reading_headers_once_gives_what_the_two_passes_give(
     headers: list[tuple[bytes, bytes]],
 ) -> None:
     """`read_headers`, on every API request, is `first_values` and `filtered` in one pass."""
-    values, kept = read_headers(headers)
+    shared: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+    values, kept = read_headers(headers, shared)
+    again = read_headers([(name, value) for name, value in headers], shared)[1]  # equal lines
 
     assert values == first_values(headers)
-    assert kept == filtered(headers)
+    assert kept == again == filtered(headers)
     assert all(value == b"[filtered]" for name, value in kept if name == b"authorization")
+    assert all(mine is theirs for mine, theirs in zip(kept, again, strict=True))  # one copy
+    assert (b"authorization", b"Basic a2V5X2E6") not in shared  # nor kept there
+
+
+def test_the_header_lines_kept_once_are_bounded() -> None:
+    """Lines that never repeat (a routing id per customer) do not grow the shared copies."""
+    shared: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+    for n in range(3 * SHARED_LINES):
+        read_headers([(b"x-routing-id", b"cst_%d" % n)], shared)
+
+    assert 0 < len(shared) <= SHARED_LINES + 1

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,6 +109,25 @@ def test_a_fault_injected_through_one_process_is_taken_once_by_either(
     assert statuses == [503, 503, 503, 404]
 
 
+def test_the_shared_journal_and_faults_keep_the_path_as_sent_and_the_query(
+    two: tuple[str, str],
+) -> None:
+    """Through Redis as in memory: a fault on an id holding `/` is met by the request sent as
+    `%2F` on the other process, and its journal entry keeps that path and the query."""
+    one, other = two
+    fault = {"status": 429, "path": "/customers/a/b"}
+    assert httpx.post(f"{one}/_mock/faults", json=fault, auth=AUTH).status_code == 204
+
+    answered = httpx.get(f"{other}/customers/a%2Fb?options.get_client_auth_token=true", auth=AUTH)
+
+    assert answered.status_code == 429
+    (entry,) = httpx.get(
+        f"{one}/_mock/requests", params={"path": "/customers/a/b"}, auth=AUTH
+    ).json()["requests"]
+    assert (entry["path"], entry["operation_id"]) == ("/customers/a%2Fb", "getCustomer")
+    assert entry["query"] == {"options.get_client_auth_token": ["true"]}
+
+
 def test_the_journal_sees_every_worker(fresh: str) -> None:
     process, url = start("--port", "0", "--api-key", "k", "--store", fresh, "--workers", "2")
     try:
@@ -130,6 +150,35 @@ def test_the_journal_sees_every_worker(fresh: str) -> None:
     assert sorted(entry["request_id"] for entry in journal) == sorted(ids)
     workers = {request_id[:8] for request_id in ids}  # each process has its own id prefix
     assert len(workers) == 2
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie waits only to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def test_workers_stop_when_their_parent_is_killed(fresh: str) -> None:
+    """`kill -9` of the parent leaves no orphan serving on, holding the port."""
+    process, url = start("--port", "0", "--api-key", "k", "--store", fresh, "--workers", "2")
+    workers = [
+        int(pid)
+        for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    ]
+    assert len(workers) == 2
+
+    process.kill()
+    process.wait(timeout=10)
+
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, workers))
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/customers/x", auth=AUTH)
 
 
 def test_workers_on_one_redis_share_customers(fresh: str) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 from juspay_mock import MockServer
+from juspay_mock._store import open_store
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE
 
@@ -136,6 +139,33 @@ def test_the_server_stops_on_exit_and_refuses_use_after() -> None:
         httpx.get(f"{url}/customers/x")
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.base_url
+
+
+def test_a_store_opened_from_a_url_is_closed_on_exit(tmp_path: Path) -> None:
+    """A fixture per test on SQLite must not leak a connection (and a file) per test."""
+    with MockServer(api_keys=["only"], store=f"sqlite:///{tmp_path}/mock.db") as server:
+        server.seed([{"object_reference_id": "kept", "mobile_number": "12345"}])
+    store = server.app.control.state.store
+
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store["only"].bodies()
+    with pytest.raises(RuntimeError, match="start a new MockServer"):
+        server.start()
+    with MockServer(api_keys=["only"], store=f"sqlite:///{tmp_path}/mock.db") as again:
+        assert again.customer("kept") is not None
+
+
+def test_a_store_given_as_an_object_stays_its_owners(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/mock.db", ["only"])
+    try:
+        with MockServer(api_keys=["only"], store=store) as server:
+            server.seed([{"object_reference_id": "kept", "mobile_number": "12345"}])
+
+        assert len(store["only"].bodies()) == 1
+        with server:  # and the server can start again
+            assert server.customer("kept") is not None
+    finally:
+        store.close()
 
 
 def test_answers_are_not_held_back_by_nagle(server: MockServer, live: httpx.Client) -> None:
