@@ -157,6 +157,9 @@ def _filters(request: Request) -> dict[str, Any]:
     unknown = params.keys() - set(_FILTERS)
     if unknown:
         raise HTTPException(400, f"requests: unexpected {_names(unknown)}; filter by {_FILTERS}")
+    repeated = [name for name in _FILTERS if len(params.getlist(name)) > 1]
+    if repeated:
+        raise HTTPException(400, f"requests: give {_names(repeated)} once")
     filters: dict[str, Any] = {name: params[name] for name in _FILTERS if name in params}
     if "status" in filters:
         status = filters["status"]

@@ -180,7 +180,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.workers > 1 and not args.store.startswith(("redis://", "rediss://", "unix://")):
         parser.error(
             f"--workers {args.workers} needs --store redis://HOST:PORT/DB, which the processes"
-            " share (customers, journal and faults); the memory store is one process's own"
+            " share (customers, journal and faults); a memory or SQLite store is one process's own"
         )
     if args.admin_token is None:
         args.admin_token = os.environ.get(ENV_ADMIN_TOKEN) or None

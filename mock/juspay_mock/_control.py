@@ -13,7 +13,7 @@ from typing import Any
 
 from ._customers import SeedError, now
 from ._faults import Fault, FaultQueue, Faults
-from ._journal import RecordedRequest, Recorder
+from ._journal import RecordedRequest, Recorder, arrival
 from ._responses import loads
 from ._state import State
 from ._store import DuplicateError
@@ -131,9 +131,18 @@ class Controls:
         `path` the request's path (as sent, or percent-decoded) or its spec template
         (`/customers/{customer_id}`), `status`, `since` an aware datetime (received at or
         after it). `ValueError` for an operationId the spec does not have (a misspelled one
-        would match nothing, silently), `TypeError` for a `since` that is no datetime,
-        `ValueError` for a naive one."""
+        would match nothing, silently) or a `path` not starting with `/`, `TypeError` for a
+        filter of another type (a `since` that is no datetime), `ValueError` for a naive
+        `since`."""
         key = None if every_key else self.key(api_key)
+        for name, value, kind in (
+            ("operation", operation, str),
+            ("method", method, str),
+            ("path", path, str),
+            ("status", status, int),
+        ):
+            if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                raise TypeError(f"{name}: expected {kind.__name__}, got {type(value).__name__}")
         known = self.state.operation_ids
         if operation is not None and operation not in known:
             expected = ", ".join(sorted(known))
@@ -142,7 +151,8 @@ class Controls:
             raise TypeError(f"since: expected an aware datetime, got {type(since).__name__}")
         if since is not None and since.tzinfo is None:
             raise ValueError("since: give an aware datetime (with a time zone)")
-        after = None if since is None else since.timestamp()
+        if path is not None and not path.startswith("/"):
+            raise ValueError(f"path: {path!r} is no request path or template; it starts with /")
         wanted = None if method is None else method.upper()
         return [
             RecordedRequest.from_record(record)
@@ -151,7 +161,7 @@ class Controls:
             and (wanted is None or record[1] == wanted)
             and (path is None or self._on_path(record[2], path))
             and (status is None or record[4] == status)
-            and (after is None or record[0] >= after)
+            and (since is None or arrival(record[0]) >= since)
         ]
 
     def _on_path(self, sent: bytes, path: str) -> bool:

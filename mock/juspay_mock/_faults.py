@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jsonschema_rs
+from juspay_customers._schema import not_unicode
 from starlette.types import Message, Receive, Scope, Send
 
 from ._responses import Answer, generic_error, header
@@ -69,7 +70,8 @@ class Fault:
             for name, value in given.items()
             if isinstance(value, float) and not math.isfinite(value)
         ]
-        if problems:  # the validator would read NaN and infinities as null
+        problems += [f"{e.field_name}: {e.reason}" for e in not_unicode(given)]
+        if problems:  # the validator reads NaN and infinities as null, lone surrogates in part
             raise ValueError("; ".join(problems))
         try:
             problems = [

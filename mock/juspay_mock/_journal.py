@@ -2,7 +2,8 @@
 
 Recording is on every request's path, so a record is one plain tuple appended to a `deque`
 (thread-safe, O(1), the oldest dropped past `size`); `RecordedRequest` objects are built only
-when someone reads the journal. The `Authorization` value is replaced before it is kept.
+when someone reads the journal. Credentials (`Authorization`, `Proxy-Authorization`, `Cookie`)
+are replaced by `[filtered]` before they are kept.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from ._routes import shown_path
 
 DEFAULT_SIZE = 10_000
 FILTERED = b"[filtered]"
-_AUTHORIZATION = b"authorization"
 
 # arrival (epoch s), method, path as sent (`sent_path`), operationId, status, duration (ms),
 # headers, body, x-request-id, query string as sent
@@ -38,13 +38,16 @@ Record = tuple[
 ]
 
 
-_FILTERED_AUTHORIZATION = (_AUTHORIZATION, FILTERED)
+# Credentials a client may send: kept as `[filtered]`, by name, never with their value.
+_FILTERED = {
+    name: (name, FILTERED) for name in (b"authorization", b"proxy-authorization", b"cookie")
+}
 
 
 def filtered(headers: RawHeaders) -> RawHeaders:
-    """`headers` with every `Authorization` value replaced by `[filtered]` (the others shared,
-    not copied)."""
-    return [h if h[0] != _AUTHORIZATION else _FILTERED_AUTHORIZATION for h in headers]
+    """`headers` with every credential's value (`Authorization`, `Proxy-Authorization`,
+    `Cookie`) replaced by `[filtered]` (the others shared, not copied)."""
+    return [_FILTERED.get(h[0], h) for h in headers]
 
 
 SHARED_LINES = 1024  # header lines `read_headers` keeps one copy of, at most
@@ -69,11 +72,15 @@ def read_headers(
         name = line[0]
         if name not in values:
             values[name] = line[1].strip(OWS)
-        if name != _AUTHORIZATION:
-            kept.append(shared.setdefault(line, line))
-        else:
-            kept.append(_FILTERED_AUTHORIZATION)
+        secret = _FILTERED.get(name)
+        kept.append(shared.setdefault(line, line) if secret is None else secret)
     return values, kept
+
+
+def arrival(at: float) -> datetime:
+    """A record's arrival as `RecordedRequest.time` shows it: UTC, to the microsecond. The
+    `since` filter compares this, so that an entry's own time finds it."""
+    return datetime.fromtimestamp(at, UTC)
 
 
 def _masked(value: Any) -> str:
@@ -91,7 +98,7 @@ class RecordedRequest:
     (`/customers/a%2Fb`); `query`: the query string's (name, value) pairs, decoded, in the
     order sent (empty without one); `operation_id`: the spec's operationId, None for a path
     the spec does not have; `duration_ms`: from its arrival to its answer, in milliseconds;
-    `headers`: its headers as (lower-case name, value) pairs, `Authorization` as `[filtered]`;
+    `headers`: its headers as (lower-case name, value) pairs, credentials as `[filtered]`;
     `body`: the body as the operation read it (declared fields by name), None without one;
     `request_id`: the `x-request-id` of the answer. The repr masks personal data.
     """
@@ -111,7 +118,7 @@ class RecordedRequest:
     def from_record(cls, record: Record) -> RecordedRequest:
         at, method, path, operation_id, status, duration, headers, body, request_id, query = record
         return cls(
-            datetime.fromtimestamp(at, UTC),
+            arrival(at),
             method,
             shown_path(path),
             tuple(form_pairs(query.decode("latin-1"))),
@@ -160,8 +167,13 @@ class RecordedRequest:
             if self.body is None
             else "{" + ", ".join(f"{k!r}: {_masked(v)}" for k, v in self.body.items()) + "}"
         )
+        # An id in the path may be a merchant's own reference: an e-mail, a mobile number.
+        first, *rest = self.path.lstrip("/").split("/")
+        path = "/".join(["", first, *(_masked(segment)[1:-1] for segment in rest)])
+        query = ", ".join(f"{name}={_masked(value)[1:-1]}" for name, value in self.query)
         return (
-            f"RecordedRequest({self.method} {self.operation_id or 'unknown path'} -> {self.status},"
+            f"RecordedRequest({self.method} {path}{f'?{query}' if query else ''}"
+            f" {self.operation_id or 'unknown path'} -> {self.status},"
             f" body={body}, request_id={self.request_id!r})"
         )
 

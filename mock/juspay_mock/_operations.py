@@ -167,24 +167,40 @@ def _json_pairs(raw: bytes) -> Iterable[tuple[str, Any]]:
 JOURNAL_TEXT = 1000  # characters of a refused field's text the journal keeps
 
 
+JSON_INTEGERS = range(-(2**63), 2**64)  # what JSON encoders (orjson) write as numbers
+
+
 def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, Any]:
-    """A refused body as the journal keeps it: the declared fields, text cut, no containers.
+    """A refused body as the journal keeps it: the declared fields, text cut, no containers,
+    and every value one JSON can carry (the journal is read as JSON, and kept in Redis so).
 
     A refused body is unchecked client input (up to the body limit), and the journal keeps
-    thousands: it must not hold megabytes each.
+    thousands: it must not hold megabytes each. Text with lone surrogates keeps them as
+    `\\udxxx` escapes; integers past 64 bits are kept as their (cut) digits.
     """
     names = fields.names if fields is not None else frozenset()
     kept: dict[str, Any] = {}
     for name, value in given.items():
         if name not in names:
             continue
+        if isinstance(value, int) and not isinstance(value, bool) and value not in JSON_INTEGERS:
+            value = _digits(value)
         if isinstance(value, str):
-            kept[name] = value if len(value) <= JOURNAL_TEXT else value[:JOURNAL_TEXT] + "…"
+            value = value if len(value) <= JOURNAL_TEXT else value[:JOURNAL_TEXT] + "…"
+            kept[name] = value.encode("utf-8", "backslashreplace").decode("utf-8")
         elif value is None or isinstance(value, bool | int | float):
             kept[name] = value
         else:
             kept[name] = f"<{'list' if isinstance(value, list) else 'object'}>"
     return kept
+
+
+def _digits(value: int) -> str:
+    """A huge integer as text, without `str()`'s cost (or its refusal) past 4,300 digits."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"<integer of about {value.bit_length() * 3 // 10 + 1} digits>"
 
 
 class PathEndpoint:

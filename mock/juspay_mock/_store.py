@@ -180,7 +180,7 @@ def open_store(url: str, api_keys: Iterable[str]) -> Store:
             from ._redis import RedisStore
         except ImportError:
             raise ValueError(
-                'store: Redis needs its extra: pip install "juspay-customers[redis]"'
+                'store: Redis needs its extra: pip install "juspay-customers[mock,redis]"'
             ) from None
         return RedisStore(url, api_keys)
     raise ValueError(f"store: {url!r} is none of: {STORE_FORMS}")

@@ -190,7 +190,8 @@ async def test_controls_accept_only_post(api: httpx.AsyncClient) -> None:
     ("control", "body", "message"),
     [
         ("seed", {"customers": [{**SEEDED, "first_name": "\ud800"}]}, "first_name: must be valid"),
-        ("faults", {"status": 503, "path": "/\ud800"}, "text must be valid Unicode"),
+        ("faults", {"status": 503, "path": "/\ud800"}, "path: must be valid Unicode text"),
+        ("faults", {"status": 503, "method": "\ud800"}, "method: must be valid Unicode text"),
     ],
 )
 async def test_a_lone_surrogate_in_control_input_is_400(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import redis
 
@@ -152,6 +153,30 @@ def test_the_journal_sees_every_worker(fresh: str) -> None:
     assert len(workers) == 2
 
 
+def test_the_shared_journal_keeps_what_json_cannot_carry_and_reads_older_entries(
+    two: tuple[str, str], fresh: str
+) -> None:
+    """A refused body with a lone surrogate is recorded (it was lost, after the answer), and
+    an entry written by an older replica, which kept no query, still reads."""
+    one, _ = two
+    bad = b'{"object_reference_id": "\\ud800", "mobile_number": "12345"}'
+    headers = {"content-type": "application/json"}
+    assert (
+        httpx.post(f"{one}/customers", content=bad, headers=headers, auth=AUTH).status_code == 400
+    )
+    client = redis.Redis.from_url(fresh)
+    (key,) = [k for k in client.keys("*:journal") if b"12345" in b"".join(client.lrange(k, 0, -1))]
+    old = [1.0, "GET", "/customers/x", "getCustomer", 404, 0.5, [["host", "h"]], None, "req_old"]
+    client.lpush(key, orjson.dumps(old))
+
+    read = httpx.get(f"{one}/_mock/requests", auth=AUTH)
+
+    assert read.status_code == 200
+    older, refused = read.json()["requests"]
+    assert (older["request_id"], older["query"]) == ("req_old", {})
+    assert refused["body"]["object_reference_id"] == "\\ud800"
+
+
 def _running(pid: int) -> bool:
     """Whether process `pid` exists and has not exited (a zombie waits only to be reaped)."""
     try:
@@ -257,4 +282,4 @@ def test_without_the_redis_extra_the_store_names_it_in_one_line() -> None:
 
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert 'pip install "juspay-customers[redis]"' in result.stderr
+    assert 'pip install "juspay-customers[mock,redis]"' in result.stderr
