@@ -13,8 +13,8 @@ _PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))
 
 def shown_path(sent: bytes) -> str:
     """A path as sent (ASGI `raw_path`), as text: bytes a client sent unencoded (outside
-    printable ASCII) percent-encoded, the rest as it was."""
-    return sent.decode("ascii") if sent.isascii() else quote(sent, safe=_PRINTABLE)
+    printable ASCII: spaces, controls, non-ASCII) percent-encoded, the rest as it was."""
+    return quote(sent, safe=_PRINTABLE)  # as it was, at once, when every byte is printable
 
 
 class Routes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from juspay_mock import MockApp, MockServer, RecordedRequest, create_app
 from juspay_mock._asgi import first_values
 from juspay_mock._journal import SHARED_LINES, filtered, read_headers
+from juspay_mock._routes import shown_path
 
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
 
@@ -409,3 +411,16 @@ def test_the_header_lines_kept_once_are_bounded() -> None:
         read_headers([(b"x-routing-id", b"cst_%d" % n)], shared)
 
     assert 0 < len(shared) <= SHARED_LINES + 1
+
+
+@settings(max_examples=300, derandomize=True)
+@given(sent=st.binary(max_size=40).map(lambda raw: b"/" + raw))
+def test_a_path_is_shown_as_printable_ascii_that_decodes_to_what_was_sent(sent: bytes) -> None:
+    shown = shown_path(sent)
+
+    assert shown.isascii()
+    assert shown.isprintable()
+    assert " " not in shown
+    assert unquote_to_bytes(shown) == unquote_to_bytes(sent)
+    if all(0x21 <= byte < 0x7F for byte in sent):
+        assert shown == sent.decode("ascii")  # nothing the client encoded is changed
