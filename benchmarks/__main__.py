@@ -32,7 +32,7 @@ class Sizes:
     large_store: int = 100_000
     # The journal's cost is a few per cent, under the round-to-round noise of a shared machine
     # (±10 % and more): its verdict needs more pairs than the others.
-    journal_rounds: int = 11
+    journal_rounds: int = 21
     journal_seconds: float = 2.0
 
 

@@ -167,11 +167,14 @@ def _filters(request: Request) -> dict[str, Any]:
             raise HTTPException(400, "requests: status must be a three-digit HTTP status")
         filters["status"] = int(status)
     if "since" in filters:
+        since = filters["since"]
         try:
-            filters["since"] = parse_since(filters["since"])
+            filters["since"] = parse_since(since)
         except ValueError:
+            # An offset's `+` sent as is arrives as a space (form encoding).
+            plus = " (send the offset's + as %2B)" if " " in since else ""
             raise HTTPException(
-                400, "requests: since must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z"
+                400, f"requests: since must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z{plus}"
             ) from None
     return filters
 

@@ -218,6 +218,7 @@ async def test_a_refused_body_no_json_can_carry_leaves_the_journal_readable(
         ({"path": "customers/x"}, "path: 'customers/x' is no request path"),
         ({"status": ["404", "200"]}, "give 'status' once"),
         ({"status": "abc"}, "status must be a three-digit"),
+        ({"since": "2026-01-31T12:00:00 05:30"}, "send the offset's + as %2B"),
         ({"since": "yesterday"}, "since must be an ISO 8601 time"),
         ({"colour": "red"}, "unexpected 'colour'"),
         ({"operation": "createCustomr"}, "operation: 'createCustomr' is not in the spec"),
