@@ -154,19 +154,16 @@ class Controls:
         if path is not None and not path.startswith("/"):
             raise ValueError(f"path: {path!r} is no request path or template; it starts with /")
         wanted = None if method is None else method.upper()
+        routes = self.state.routes
         return [
             RecordedRequest.from_record(record)
             for record in self.journal.records(key, every_key)
             if (operation is None or record[3] == operation)
             and (wanted is None or record[1] == wanted)
-            and (path is None or self._on_path(record[2], path))
+            and (path is None or path in routes.names(record[2]))
             and (status is None or record[4] == status)
             and (since is None or arrival(record[0]) >= since)
         ]
-
-    def _on_path(self, sent: bytes, path: str) -> bool:
-        """Whether a request sent to path `sent` matches the `path` filter."""
-        return path in self.state.routes.names(sent)
 
     def clear_requests(self, api_key: str | None = None, *, every_key: bool = False) -> None:
         """Forget the journal of `api_key`, or all of it with `every_key`."""

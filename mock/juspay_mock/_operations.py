@@ -184,7 +184,7 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
         if name not in names:
             continue
         if isinstance(value, int) and not isinstance(value, bool) and value not in JSON_INTEGERS:
-            value = _digits(value)
+            value = str(value)  # it was parsed from as many digits: `str` can write them back
         if isinstance(value, str):
             value = value if len(value) <= JOURNAL_TEXT else value[:JOURNAL_TEXT] + "…"
             kept[name] = value.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -193,14 +193,6 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
         else:
             kept[name] = f"<{'list' if isinstance(value, list) else 'object'}>"
     return kept
-
-
-def _digits(value: int) -> str:
-    """A huge integer as text, without `str()`'s cost (or its refusal) past 4,300 digits."""
-    try:
-        return str(value)
-    except ValueError:
-        return f"<integer of about {value.bit_length() * 3 // 10 + 1} digits>"
 
 
 class PathEndpoint:

@@ -190,8 +190,9 @@ async def test_an_entrys_own_time_finds_it_with_since(app: MockApp, api: httpx.A
         b'{"object_reference_id": "\\ud800", "mobile_number": "12345"}',
         b'{"object_reference_id": "ok", "mobile_number": 123456789012345678901234567890}',
         b'{"object_reference_id": "ok", "mobile_number": -123456789012345678901234567890}',
+        b'{"object_reference_id": "ok", "mobile_number": ' + b"9" * 4000 + b"}",
     ],
-    ids=["lone-surrogate", "huge-integer", "huge-negative-integer"],
+    ids=["lone-surrogate", "huge-integer", "huge-negative-integer", "4000-digits"],
 )
 async def test_a_refused_body_no_json_can_carry_leaves_the_journal_readable(
     app: MockApp, api: httpx.AsyncClient, body: bytes
