@@ -17,7 +17,14 @@ from benchmarks import client, server, startup
 from benchmarks._load import Load, run_load, run_python
 from benchmarks._measure import Comparison, Row, Target, alternate
 from benchmarks._report import table, write
-from benchmarks._servers import AUTHORIZATION, Server, have, serve, wiremock_command
+from benchmarks._servers import (
+    AUTHORIZATION,
+    Server,
+    have,
+    serve,
+    split_cores,
+    wiremock_command,
+)
 
 
 def _sane(comparison: Comparison, names: set[str], rounds: int) -> None:
@@ -123,6 +130,23 @@ def test_journal_on_and_off_and_sqlite() -> None:
     measured = server.variants(rounds=1, seconds=1, names=("journal off", "sqlite"))
     _measured(measured, {"mock", "journal off", "sqlite"})
     assert measured.validation == {"mock": True, "journal off": True, "sqlite": True}
+
+
+def test_the_journal_pair_runs_pinned_apart_from_its_load() -> None:
+    """`make bench`'s journal section: the mocks on one core, the load on the others."""
+    available = os.sched_getaffinity(0)
+    split = split_cores()
+    if len(available) < 2:
+        assert split is None  # nothing to pin apart: the section runs unpinned
+    else:
+        assert split is not None
+        servers, load = split
+        assert servers | load == available
+        assert not servers & load
+        with serve("mock", cores=servers) as mock:
+            assert os.sched_getaffinity(mock.process.pid) == servers
+    measured = server.variants(rounds=1, seconds=1, names=("journal off",), pinned=True)
+    _measured(measured, {"mock", "journal off"})
 
 
 def test_redis_store() -> None:
