@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._load import FORM, Load, LoadResult, run_load
-from ._measure import alternate
+from ._measure import alternate, together
 from ._servers import AUTHORIZATION, Server, redis_server, serve, split_cores
 
 OPERATIONS = ("get", "create", "update")
@@ -113,9 +113,10 @@ def _compare(
     rounds: int,
     seconds: float,
     load_cores: frozenset[int] | None = None,
+    at_once: bool = False,
 ) -> Throughput:
-    """Load each server (with its number of stored customers) in turn, per operation, from
-    `load_cores` if given."""
+    """Load each server (with its number of stored customers) in turn, or all at once
+    (`together`), per operation, from `load_cores` if given."""
     results: dict[str, dict[str, list[LoadResult]]] = {}
     for op in ops:
         runs: dict[str, list[LoadResult]] = {name: [] for name in servers}
@@ -125,7 +126,7 @@ def _compare(
             )
             for name, (server, id_count) in servers.items()
         }
-        alternate(contenders, rounds)
+        (together if at_once else alternate)(contenders, rounds)
         results[op] = {name: recorded[1:] for name, recorded in runs.items()}  # no warm-up
     return Throughput(results)
 
@@ -245,8 +246,10 @@ def variants(
     "mock" is the mock as users run it (memory store, journal on) and always runs: it is every
     other variant's baseline, and WireMock's stubs answer what it answered. "redis" starts a
     throw-away `redis-server`; "wiremock" is warmed up first (`WIREMOCK_WARM_UP`). `pinned`:
-    the mock processes on one core and the load on the others (`split_cores`), for a ratio
-    of two mocks close to 1 that the scheduler's noise would hide.
+    the mock processes share one core and are loaded at the same moments (`together`), the
+    load from the other cores (`split_cores`), for a ratio of two mocks close to 1 that the
+    noise of rounds taken in turn would hide. Only the mocks are pinned, so it is for mocks on
+    memory: WireMock or a redis-server would compete for the load's cores.
     """
     wanted = ["mock", *(name for name in names if name != "mock")]
     split = split_cores() if pinned else None
@@ -282,4 +285,5 @@ def variants(
             warm_up(servers["wiremock"], wiremock_warm_up)
         validation = {name: validates(server) for name, server in servers.items()}
         loaded = {name: (server, 1) for name, server in servers.items()}
-        return Variants(_compare(loaded, OPERATIONS, rounds, seconds, load_cores), validation)
+        throughput = _compare(loaded, OPERATIONS, rounds, seconds, load_cores, at_once=pinned)
+        return Variants(throughput, validation)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from benchmarks import __main__ as bench
 from benchmarks import client, server, startup
 from benchmarks._load import Load, run_load, run_python
-from benchmarks._measure import Comparison, Row, Target, alternate
+from benchmarks._measure import Comparison, Row, Target, alternate, together
 from benchmarks._report import table, write
 from benchmarks._servers import (
     AUTHORIZATION,
@@ -45,6 +46,22 @@ def test_alternate_rotates_and_warms_up() -> None:
     assert calls == ["a", "b", "a", "b", "b", "a"]  # warm-up, round 1, round 2 rotated
     assert result.samples == {"a": [3.0, 6.0], "b": [4.0, 5.0]}
     assert result.ratio("a", "b") == pytest.approx((3 / 4 + 6 / 5) / 2)
+
+
+def test_together_runs_contenders_at_the_same_moments() -> None:
+    # Each contender waits for the other inside its call: run in turn, neither call returns.
+    both = threading.Barrier(2, timeout=5)
+    calls: list[str] = []
+
+    def contender(name: str, rps: float) -> float:
+        both.wait()
+        calls.append(name)
+        return rps
+
+    result = together({"a": lambda: contender("a", 2.0), "b": lambda: contender("b", 4.0)}, 3)
+    assert sorted(calls) == ["a"] * 4 + ["b"] * 4  # a warm-up round, then 3 recorded
+    assert result.samples == {"a": [2.0] * 3, "b": [4.0] * 3}
+    assert result.ratio("a", "b") == 0.5
 
 
 def test_targets_and_table(tmp_path: Path) -> None:
