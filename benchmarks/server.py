@@ -27,6 +27,7 @@ CONNECTIONS = 16
 MOCK_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "mock": (),  # as users run it: memory store, journal on
     "journal off": ("--journal-size", "0"),
+    "journal off, again": ("--journal-size", "0"),  # two identical mocks: the spread of a ratio
     "sqlite": ("--store", "sqlite:///{directory}/bench.db"),
     "redis": ("--store", "{redis}"),
 }
