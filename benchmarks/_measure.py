@@ -57,12 +57,10 @@ def together(contenders: Mapping[str, Callable[[], float]], rounds: int) -> Comp
     with ThreadPoolExecutor(len(names)) as pool:
         for turn in range(rounds + 1):
             futures = {name: pool.submit(contenders[name]) for name in names}
-            if turn:
-                for name, future in futures.items():
-                    samples[name].append(future.result())
-            else:
-                for future in futures.values():
-                    future.result()
+            measured = {name: future.result() for name, future in futures.items()}
+            if turn:  # the first round warms up
+                for name, value in measured.items():
+                    samples[name].append(value)
     return Comparison(samples)
 
 
