@@ -44,13 +44,13 @@ def alternate(contenders: Mapping[str, Callable[[], float]], rounds: int) -> Com
 def together(contenders: Mapping[str, Callable[[], float]], rounds: int) -> Comparison:
     """Run every contender at once, from its own thread, round after round.
 
-    For contenders that share one core (two servers pinned to it, each loaded by its own
-    process): the scheduler splits the core between them, so their throughputs compare their
-    costs, and whatever slows the machine in a round (another tenant, the host) slows both
-    alike. Taking turns, a round's pair is seconds apart, and on a shared machine the ratio of
-    two identical servers then ranged 0.8-1.3 per round; at once, 0.95-1.03. The contenders
+    For contenders that share one core (servers pinned to it, each loaded by its own process):
+    the scheduler splits the core between them, so their throughputs compare their costs, and
+    whatever slows the machine in a round (another tenant, the host) slows them all alike.
+    Taking turns, a round's pair is seconds apart: on a shared machine two identical servers
+    then measured 0.78-1.34 against each other per round; at once, 0.95-1.03. The contenders
     must wait outside Python (a subprocess) to run truly at once. One unrecorded warm-up round
-    comes first.
+    comes first: each contender's first call (`alternate`'s too).
     """
     names = list(contenders)
     samples: dict[str, list[float]] = {name: [] for name in names}

@@ -242,7 +242,8 @@ def variants(
     wiremock_warm_up: float = WIREMOCK_WARM_UP,
     pinned: bool = False,
 ) -> Variants:
-    """get, create and update under load on each of `names`, in alternating rounds.
+    """get, create and update under load on each of `names`, in alternating rounds (at the
+    same moments when `pinned`).
 
     "mock" is the mock as users run it (memory store, journal on) and always runs: it is every
     other variant's baseline, and WireMock's stubs answer what it answered. "redis" starts a

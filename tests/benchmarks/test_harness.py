@@ -49,18 +49,19 @@ def test_alternate_rotates_and_warms_up() -> None:
 
 
 def test_together_runs_contenders_at_the_same_moments() -> None:
-    # Each contender waits for the other inside its call: run in turn, neither call returns.
+    # Each contender waits for the other inside its call: run in turn, the first wait times out
+    # (BrokenBarrierError) and the test fails.
     both = threading.Barrier(2, timeout=5)
-    calls: list[str] = []
+    calls: dict[str, int] = {"a": 0, "b": 0}
 
-    def contender(name: str, rps: float) -> float:
+    def contender(name: str) -> float:
         both.wait()
-        calls.append(name)
-        return rps
+        calls[name] += 1
+        return calls[name] * (1.0 if name == "a" else 2.0)
 
-    result = together({"a": lambda: contender("a", 2.0), "b": lambda: contender("b", 4.0)}, 3)
-    assert sorted(calls) == ["a"] * 4 + ["b"] * 4  # a warm-up round, then 3 recorded
-    assert result.samples == {"a": [2.0] * 3, "b": [4.0] * 3}
+    result = together({"a": lambda: contender("a"), "b": lambda: contender("b")}, 3)
+    assert calls == {"a": 4, "b": 4}  # a warm-up round, then 3 recorded
+    assert result.samples == {"a": [2.0, 3.0, 4.0], "b": [4.0, 6.0, 8.0]}  # in round order
     assert result.ratio("a", "b") == 0.5
 
 
@@ -150,7 +151,8 @@ def test_journal_on_and_off_and_sqlite() -> None:
 
 
 def test_the_journal_pair_runs_pinned_apart_from_its_load() -> None:
-    """`make bench`'s journal section: the mocks on one core, the load on the others."""
+    """`make bench`'s journal section: the mocks on one core, the load on the others, a
+    verdict and an A/A row per operation."""
     available = os.sched_getaffinity(0)
     split = split_cores()
     if len(available) < 2:
@@ -162,8 +164,21 @@ def test_the_journal_pair_runs_pinned_apart_from_its_load() -> None:
         assert not servers & load
         with serve("mock", cores=servers) as mock:
             assert os.sched_getaffinity(mock.process.pid) == servers
-    measured = server.variants(rounds=1, seconds=1, names=("journal off",), pinned=True)
-    _measured(measured, {"mock", "journal off"})
+    rows = list(bench.journal_rows(bench.QUICK))  # three mocks at once: on, off, off again
+    verdicts, controls = rows[:3], rows[3:]
+    assert [row.what for row in verdicts] == [
+        f"`{op}`, journal on (the default)" for op in server.OPERATIONS
+    ]
+    assert all(row.target == Target(0.9, at_least=True) for row in verdicts)
+    assert all(
+        row.what.startswith(f"`{op}`, A/A")
+        for row, op in zip(controls, server.OPERATIONS, strict=True)
+    )
+    assert all(row.target is None for row in controls)
+    assert all(
+        row.value.startswith("second ") and row.baseline.startswith("first ") for row in controls
+    )
+    assert all(row.ratio is not None and 0 < row.ratio < 10 for row in rows)
 
 
 def test_redis_store() -> None:
