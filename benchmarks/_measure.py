@@ -1,5 +1,5 @@
-"""Side-by-side measurement: contenders take turns, round after round, in rotating order, or
-run at the same moments (`together`)."""
+"""Side-by-side measurement: contenders take turns, round after round, in rotating order; or
+run at the same moments (`together`); or, in one process, call by call (`interleave`)."""
 
 from __future__ import annotations
 
@@ -64,17 +64,39 @@ def together(contenders: Mapping[str, Callable[[], float]], rounds: int) -> Comp
     return Comparison(samples)
 
 
-def seconds_per_call(call: Callable[[], object], calls: int, budget: float) -> float:
-    """Mean seconds per call over `calls` calls, or fewer if `budget` seconds run out."""
-    started = time.perf_counter()
-    deadline = started + budget
-    done = 0
-    while done < calls:
+def interleave(
+    contenders: Mapping[str, Callable[[], object]], calls: int, rounds: int, budget: float
+) -> Comparison:
+    """Seconds per call of each contender, their calls taken in turn one by one (the first
+    rotating), `calls` of each a round or fewer if `budget` seconds a contender run out.
+
+    For calls of microseconds to milliseconds in one process: each pair is microseconds apart,
+    so a second in which another tenant takes the host slows both alike. With whole batches in
+    turn (`alternate`), such a second lands on one contender's batch, and
+    which client target missed changed from run to run. One unrecorded warm-up call each
+    comes first.
+    """
+    names = list(contenders)
+    for call in contenders.values():
         call()
-        done += 1
-        if time.perf_counter() > deadline:
-            break
-    return (time.perf_counter() - started) / done
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter
+    for _ in range(rounds):
+        spent = dict.fromkeys(names, 0.0)
+        deadline = clock() + budget * len(names)
+        done = 0
+        while done < calls:
+            shift = done % len(names)
+            for name in names[shift:] + names[:shift]:
+                started = clock()
+                contenders[name]()
+                spent[name] += clock() - started
+            done += 1
+            if clock() > deadline:
+                break
+        for name in names:
+            samples[name].append(spent[name] / done)
+    return Comparison(samples)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import httpx
 import requests
 from juspay_customers import AsyncJuspay, Juspay
 
-from ._measure import Comparison, alternate, seconds_per_call
+from ._measure import Comparison, alternate, interleave
 from ._servers import API_KEY, AUTHORIZATION, serve
 
 OPERATIONS = ("create", "get", "update")
@@ -103,17 +103,11 @@ async def _ajson(pending: Awaitable[httpx.Response]) -> Any:
 def _compare_ops(
     contenders: Mapping[str, Calls], rounds: int, calls: int, budget: float
 ) -> dict[str, Comparison]:
-    """Per operation, seconds per call of each contender, side by side."""
+    """Per operation, seconds per call of each contender, their calls interleaved."""
     return {
-        op: alternate(
-            {name: _timed(ops[op], calls, budget) for name, ops in contenders.items()}, rounds
-        )
+        op: interleave({name: ops[op] for name, ops in contenders.items()}, calls, rounds, budget)
         for op in OPERATIONS
     }
-
-
-def _timed(call: Callable[[], Any], calls: int, budget: float) -> Callable[[], float]:
-    return lambda: seconds_per_call(call, calls, budget)
 
 
 def in_process(rounds: int, calls: int, budget: float = 5.0) -> dict[str, Comparison]:

@@ -16,7 +16,7 @@ import pytest
 from benchmarks import __main__ as bench
 from benchmarks import client, server, startup
 from benchmarks._load import Load, run_load, run_python
-from benchmarks._measure import Comparison, Row, Target, alternate, together
+from benchmarks._measure import Comparison, Row, Target, alternate, interleave, together
 from benchmarks._report import table, write
 from benchmarks._servers import (
     AUTHORIZATION,
@@ -63,6 +63,22 @@ def test_together_runs_contenders_at_the_same_moments() -> None:
     assert calls == {"a": 4, "b": 4}  # a warm-up round, then 3 recorded
     assert result.samples == {"a": [2.0, 3.0, 4.0], "b": [4.0, 6.0, 8.0]}  # in round order
     assert result.ratio("a", "b") == 0.5
+
+
+def test_interleave_takes_calls_in_turn_one_by_one() -> None:
+    calls: list[str] = []
+    result = interleave({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3, 2, 60)
+    warm_up, rounds = calls[:2], calls[2:]
+    assert warm_up == ["a", "b"]
+    assert rounds == ["a", "b", "b", "a", "a", "b"] * 2  # the first of each pair rotates
+    assert {name: len(samples) for name, samples in result.samples.items()} == {"a": 2, "b": 2}
+    assert all(value > 0 for samples in result.samples.values() for value in samples)
+
+
+def test_interleave_stops_a_round_when_its_budget_runs_out() -> None:
+    calls: list[str] = []
+    interleave({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 10**9, 2, 0)
+    assert calls == ["a", "b"] * 3  # the warm-up, then one pair in each of the two rounds
 
 
 def test_targets_and_table(tmp_path: Path) -> None:
