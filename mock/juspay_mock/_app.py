@@ -26,7 +26,7 @@ from ._asgi import (
 from ._control import Controls, parse_since
 from ._faults import FaultQueue, misbehave
 from ._journal import DEFAULT_SIZE, Journal, Recorder, filtered
-from ._operations import MAX_BODY_BYTES, TOO_LARGE, Operations
+from ._operations import MAX_BODY_BYTES, TOO_LARGE, Operations, PathEndpoint
 from ._responses import dumps, generic_error, json_response
 from ._spec import compile_spec, load_spec
 from ._state import State
@@ -265,6 +265,14 @@ class MockApp(Starlette):
         answer_id = await misbehave(fault, self._serve, scope, receive, send)
         if answer_id is not None and self._journal is not None and fault.status is not None:
             self._record(scope, api_key, fault.status, answer_id, arrived, started)
+
+    def at_once(self, scope: Scope, body_size: int) -> tuple[PathEndpoint, dict[str, str]] | None:
+        """The endpoint that can answer this request without ASGI (`PathEndpoint.answer_now`)
+        once its body of `body_size` bytes has arrived, and the path's parameters; None when
+        it needs ASGI: a fault is set, no spec path matches, or the body is over the limit."""
+        if body_size > MAX_BODY_BYTES or not self._faults.is_empty():
+            return None
+        return self._operations.match(scope)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = self._operations.match(scope)

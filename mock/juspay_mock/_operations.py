@@ -29,7 +29,7 @@ from ._asgi import (
 )
 from ._customers import TOKEN_OPTION, now, with_token
 from ._journal import Recorder, read_headers
-from ._responses import Answer, generic_error, header
+from ._responses import Answer, generic_error, header, request_id
 from ._spec import CompiledSpec, Operation
 from ._state import State
 from ._store import ID, CustomerStore, DuplicateError
@@ -196,7 +196,12 @@ def _journalled(given: Mapping[str, Any], fields: FieldSet | None) -> dict[str, 
 
 
 class PathEndpoint:
-    """One path of the spec: its operations by method, each checked in the same order."""
+    """One path of the spec: its operations by method, each checked in the same order.
+
+    Two ways in, one answer: `__call__` is the ASGI app of the path (any server, and requests
+    the mock's protocol leaves to ASGI), and `answer_now` answers a request that has arrived
+    whole at once, without ASGI (`_uvicorn.MockHttpProtocol`).
+    """
 
     __slots__ = ("_allow", "_by_method", "_header_names", "_journal", "_lines", "_state")
 
@@ -220,54 +225,77 @@ class PathEndpoint:
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, path: Mapping[str, str]
     ) -> None:
-        journal = self._journal
-        if journal is None:
-            headers = first_values(scope["headers"])
-        else:
-            arrived, started = time(), perf_counter()
-            headers, kept = read_headers(scope["headers"], self._lines)
-        method: str = scope["method"]
-        op = self._by_method.get(method)
-        body: Mapping[str, Any] | None = None
-        if op is None:
-            api_key = self._state.api_key(headers.get(b"authorization"))
-            answer = Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
-        else:
+        op = self._by_method.get(scope["method"])
+        raw: bytes | None = b""
+        if op is not None and op.body is not None:
+            length = first_values(scope["headers"]).get(b"content-length")
             try:
-                answer, api_key, body = await self._answer(op, scope, receive, headers, path)
+                raw = await read_body(receive, length, MAX_BODY_BYTES)
+            except BodyTooLarge:
+                raw = None
             except Disconnected:
                 return  # never answered: nothing to record
-        answer_id = await answer.send(send)
-        if journal is not None:
-            journal.record(
-                api_key,
-                (
-                    arrived,
-                    method if op is None else op.method,  # a constant: nothing more to keep
-                    sent_path(scope),
-                    None if op is None else op.operation_id,
-                    answer.status,
-                    (perf_counter() - started) * 1000,
-                    kept,
-                    body,
-                    answer_id,
-                    scope["query_string"],
-                ),
-            )
+        answer, answer_id = self._respond(op, scope, path, raw)
+        await answer.send(send, answer_id)
 
-    async def _answer(
+    def answer_now(
+        self, scope: Scope, path: Mapping[str, str], raw: bytes
+    ) -> tuple[int, bytes, bytes]:
+        """The answer to a request whose body, `raw`, has arrived whole (at most
+        `MAX_BODY_BYTES`): its status, header lines and body (`Answer.head_lines`). Never a
+        `Connection` header: the connection stays open."""
+        answer, answer_id = self._respond(self._by_method.get(scope["method"]), scope, path, raw)
+        return answer.status, answer.head_lines(answer_id), answer.body
+
+    def _respond(
+        self, op: Operation | None, scope: Scope, path: Mapping[str, str], raw: bytes | None
+    ) -> tuple[Answer, str]:
+        """The answer to the request and its `x-request-id`, recorded in the journal; `raw`
+        is the body that arrived (None past `MAX_BODY_BYTES`: 413)."""
+        journal = self._journal
+        if journal is None:
+            return self._answer(op, scope, first_values(scope["headers"]), path, raw)[
+                0
+            ], request_id()
+        arrived, started = time(), perf_counter()
+        headers, kept = read_headers(scope["headers"], self._lines)
+        answer, api_key, body = self._answer(op, scope, headers, path, raw)
+        answer_id = request_id()
+        journal.record(
+            api_key,
+            (
+                arrived,
+                scope["method"] if op is None else op.method,  # a constant: nothing more to keep
+                sent_path(scope),
+                None if op is None else op.operation_id,
+                answer.status,
+                (perf_counter() - started) * 1000,
+                kept,
+                body,
+                answer_id,
+                scope["query_string"],
+            ),
+        )
+        return answer, answer_id
+
+    def _answer(
         self,
-        op: Operation,
+        op: Operation | None,
         scope: Scope,
-        receive: Receive,
         headers: Mapping[bytes, bytes],
         path: Mapping[str, str],
+        raw: bytes | None,
     ) -> tuple[Answer, str | None, Mapping[str, Any] | None]:
-        """Auth, then each request part's fields, then the operation itself.
+        """Method, auth, then each request part's fields, then the operation itself.
 
         With the answer: the request's API key (None without a valid one) and its body as
         the operation read it (every field received, when they were refused), for the journal.
         """
+        if op is None:
+            method = scope["method"]
+            api_key = self._state.api_key(headers.get(b"authorization"))
+            answer = Answer(405, generic_error(405, f"{method} is not allowed"), (self._allow,))
+            return answer, api_key, None
         api_key, refusal = self._authenticate(headers)
         if refusal is not None:
             return refusal, api_key, None
@@ -285,7 +313,7 @@ class PathEndpoint:
             if declared or not op.headers.empty_is_valid:
                 _fields(op.headers, declared)
             reading_body = op.body is not None
-            body = await self._body(receive, headers, op) if reading_body else {}
+            body = self._body(raw, headers, op) if reading_body else {}
         except Invalid as invalid:
             given = _journalled(invalid.given, op.body) if reading_body else None
             return Answer(400, self._state.errors.invalid(invalid.errors)), api_key, given
@@ -319,15 +347,11 @@ class PathEndpoint:
         return api_key, None
 
     @staticmethod
-    async def _body(
-        receive: Receive, headers: Mapping[bytes, bytes], op: Operation
-    ) -> dict[str, Any]:
+    def _body(raw: bytes | None, headers: Mapping[bytes, bytes], op: Operation) -> dict[str, Any]:
         """The request body's declared fields, from a form or a JSON object with the same keys."""
         assert op.body is not None
-        try:
-            raw = await read_body(receive, headers.get(b"content-length"), MAX_BODY_BYTES)
-        except BodyTooLarge:
-            raise Refused(*TOO_LARGE) from None
+        if raw is None:
+            raise Refused(*TOO_LARGE)
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         media = content_type.partition(";")[0].strip().lower()
         if media in op.media_types or (media == "" and not raw):

@@ -16,6 +16,8 @@ from starlette.responses import Response
 from starlette.types import Send
 
 _JSON_HEADER = (b"content-type", b"application/json")
+# `Answer.send`'s first three headers as lines: its Content-Length and x-request-id to fill in
+_JSON_LINES = b"content-type: application/json\r\ncontent-length: %d\r\nx-request-id: %s\r\n"
 # Request ids need to be unique, not secret: a random prefix per process, then a counter.
 _REQUEST_ID_PREFIX = secrets.token_hex(4)
 _request_numbers = itertools.count()
@@ -51,15 +53,18 @@ def request_id() -> str:
 
 
 class Answer(NamedTuple):
-    """A JSON answer with its status and extra headers, sent straight to an ASGI `send`."""
+    """A JSON answer with its status and extra headers, sent to an ASGI `send` or written by
+    the mock's protocol (`head_lines`)."""
 
     status: int
     body: bytes
     headers: tuple[tuple[bytes, bytes], ...] = ()
 
-    async def send(self, send: Send) -> str:
-        """Send the answer; its `x-request-id`."""
-        answer_id = request_id()
+    async def send(self, send: Send, answer_id: str | None = None) -> str:
+        """Send the answer with `answer_id` as its `x-request-id` (by default, a new one);
+        that id."""
+        if answer_id is None:
+            answer_id = request_id()
         headers = [
             _JSON_HEADER,
             (b"content-length", b"%d" % len(self.body)),
@@ -70,6 +75,13 @@ class Answer(NamedTuple):
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
         return answer_id
+
+    def head_lines(self, answer_id: str) -> bytes:
+        """The header lines (`name: value\\r\\n` each) `send(send, answer_id)` sends."""
+        lines = _JSON_LINES % (len(self.body), answer_id.encode())
+        if self.headers:
+            lines += b"".join(name + b": " + value + b"\r\n" for name, value in self.headers)
+        return lines
 
 
 def header(name: str, value: str) -> tuple[bytes, bytes]:

@@ -1,0 +1,263 @@
+"""API requests that arrive whole are answered without ASGI (`MockHttpProtocol._answer_now`,
+`PathEndpoint.answer_now`): the same bytes and journal entries as the ASGI way, no task."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from juspay_mock import Limits, MockApp, create_app
+from juspay_mock._store import MemoryStore
+from juspay_mock._uvicorn import config, protocol_for
+from uvicorn.server import ServerState
+
+KEY, OTHER_KEY = "now_key", "other_key"
+REFERENCE = "now_user"
+
+
+def request(
+    method: str, path: str, body: bytes = b"", key: str | None = KEY, *extra: bytes
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: mock"]
+    if key is not None:
+        lines.append(b"Authorization: Basic " + base64.b64encode(f"{key}:".encode()))
+    if body or method == "POST":
+        lines += [
+            b"Content-Type: application/x-www-form-urlencoded",
+            b"Content-Length: %d" % len(body),
+        ]
+    lines += extra
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+# One of each kind of answer the API gives: every status, extra headers, bodies read and refused.
+REQUESTS = {
+    "get": request("GET", f"/customers/{REFERENCE}"),
+    "get with a query": request(
+        "GET", f"/customers/{REFERENCE}?options.get_client_auth_token=false"
+    ),
+    "get, unknown id": request("GET", "/customers/nobody"),
+    "update": request("POST", f"/customers/{REFERENCE}", b"first_name=Jo"),
+    "update, refused field": request("POST", f"/customers/{REFERENCE}", b"email_address=x"),
+    "create, taken reference": request(
+        "POST", "/customers", f"object_reference_id={REFERENCE}&mobile_number=9988776655".encode()
+    ),
+    "no credentials": request("GET", f"/customers/{REFERENCE}", key=None),
+    "method not allowed": request("DELETE", f"/customers/{REFERENCE}"),
+    "unsupported media type": request(
+        "POST", f"/customers/{REFERENCE}", b"{}", KEY, b"Content-Type: text/plain"
+    ),
+}
+# What differs between two answers to one request: the request id, and times.
+VARYING = re.compile(rb"x-request-id: [0-9a-f]+|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+class Connection(asyncio.Transport):
+    """A stand-in for the client's socket: records what the mock writes to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = b""
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += bytes(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def can_write_eof(self) -> bool:
+        return False
+
+    def pause_reading(self) -> None:
+        pass  # uvicorn pauses a connection whose requests wait in its pipeline
+
+    def resume_reading(self) -> None:
+        pass
+
+
+async def serve(
+    app: MockApp, data: bytes, log: logging.Handler | None = None
+) -> tuple[bytes, int, bool]:
+    """What the mock's protocol writes when a connection sends `data` (in one chunk), how
+    many ASGI tasks it started, and whether it closed the connection; `log` gets what it logs."""
+    loaded = config(app, Limits())  # configures uvicorn's loggers afresh, without `log`
+    loaded.load()
+    if log is not None:
+        logging.getLogger("uvicorn.error").addHandler(log)
+    state = ServerState()
+    protocol = protocol_for(Limits())(
+        config=loaded, server_state=state, app_state={}, _loop=asyncio.get_running_loop()
+    )
+    connection = Connection()
+    protocol.connection_made(connection)
+    protocol.data_received(data)
+    tasks = len(state.tasks)
+    for _ in range(20):  # the tasks' turns, and the turn that sends what they wrote
+        await asyncio.sleep(0)
+    closed = connection.closed
+    protocol.connection_lost(None)
+    if log is not None:
+        logging.getLogger("uvicorn.error").removeHandler(log)
+    return connection.written, tasks, closed
+
+
+def new_app(**options: Any) -> MockApp:
+    app = create_app([KEY, OTHER_KEY], **options)
+    app.control.seed([{"object_reference_id": REFERENCE, "mobile_number": "9988776655"}], KEY)
+    return app
+
+
+def through_asgi(app: MockApp) -> None:
+    """Make every request take the ASGI way: a fault is pending (for another key)."""
+    app.control.inject(OTHER_KEY, status=503, path="/customers")
+
+
+@pytest.mark.parametrize("data", REQUESTS.values(), ids=REQUESTS.keys())
+async def test_an_answer_without_asgi_is_the_answer_asgi_sends(data: bytes) -> None:
+    app = new_app()
+
+    now, now_tasks, _ = await serve(app, data)
+    through_asgi(app)
+    asgi, asgi_tasks, _ = await serve(app, data)
+
+    assert (now_tasks, asgi_tasks) == (0, 1)
+    assert now.startswith(b"HTTP/1.1 ")
+    assert VARYING.sub(b"", now) == VARYING.sub(b"", asgi)
+    first, second = app.control.requests(None, every_key=True)
+    assert first.request_id in now.decode()
+    assert second.request_id in asgi.decode()
+    assert first.duration_ms >= 0
+    different = {"time", "duration_ms", "request_id"}
+    assert {k: v for k, v in first.to_json().items() if k not in different} == {
+        k: v for k, v in second.to_json().items() if k not in different
+    }
+
+
+async def test_pipelined_requests_are_answered_without_asgi_in_order() -> None:
+    app = new_app()
+    data = REQUESTS["get, unknown id"] + REQUESTS["update"] + REQUESTS["get"]
+
+    written, tasks, closed = await serve(app, data)
+
+    assert tasks == 0
+    assert not closed
+    statuses = re.findall(rb"HTTP/1.1 (\d+)", written)
+    assert statuses == [b"404", b"200", b"200"]
+    assert written.rsplit(b"\r\n\r\n", 1)[1].count(b'"first_name":"Jo"') == 1
+
+
+# Requests the protocol leaves to ASGI, each for its reason; the answer is the same.
+ASGI_REQUESTS = {
+    "a control": request("GET", "/_mock/requests"),
+    "a path the spec does not have": request("GET", "/nowhere"),
+    "HEAD": request("HEAD", f"/customers/{REFERENCE}"),
+    "a chunked body": request("POST", f"/customers/{REFERENCE}")
+    .replace(b"Content-Length: 0", b"Transfer-Encoding: chunked")
+    .replace(b"\r\n\r\n", b"\r\n\r\n7\r\nlast_na\r\n0\r\n\r\n"),
+    "100 Continue": request("GET", f"/customers/{REFERENCE}", b"", KEY, b"Expect: 100-continue"),
+    "HTTP/1.0": request("GET", f"/customers/{REFERENCE}").replace(b"HTTP/1.1", b"HTTP/1.0"),
+    "Connection: close": request("GET", f"/customers/{REFERENCE}", b"", KEY, b"Connection: close"),
+    "a body over the limit": request("POST", f"/customers/{REFERENCE}").replace(
+        b"Content-Length: 0", b"Content-Length: %d" % (2 << 20)
+    ),
+}
+
+
+@pytest.mark.parametrize("data", ASGI_REQUESTS.values(), ids=ASGI_REQUESTS.keys())
+async def test_other_requests_take_the_asgi_way(data: bytes) -> None:
+    written, tasks, _ = await serve(new_app(), data)
+
+    assert tasks == 1
+    assert written.startswith((b"HTTP/1.1 ", b"HTTP/1.0 "))
+
+
+async def test_a_request_behind_one_still_answered_waits_for_it() -> None:
+    data = ASGI_REQUESTS["a path the spec does not have"] + REQUESTS["update"]
+
+    written, tasks, _ = await serve(new_app(), data)
+
+    assert tasks == 1  # the update waits in uvicorn's pipeline, then takes the ASGI way too
+    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"404", b"200"]
+
+
+class Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class UnreachableStore(MemoryStore):
+    """A store that has gone away, as Redis does when its server stops."""
+
+    def __getitem__(self, api_key: str) -> Any:
+        raise ConnectionError("the store is unreachable")
+
+
+async def test_an_error_in_the_app_is_a_500_and_the_connection_hangs_up() -> None:
+    app = create_app([KEY], store=UnreachableStore([KEY]))
+    create = request("POST", "/customers", b"object_reference_id=never_created&mobile_number=1")
+    handler = Records()  # uvicorn's loggers do not propagate to the root, where caplog is
+
+    written, tasks, closed = await serve(app, REQUESTS["get"] + create, handler)
+
+    assert tasks == 0
+    assert closed
+    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"500"]  # the create was not read
+    assert b"connection: close" in written
+    assert b'"developer_message":"The mock failed; see its log."' in written
+    assert [str(record.exc_info[1]) for record in handler.records if record.exc_info] == [
+        "the store is unreachable"
+    ]
+
+
+# Any request the API paths may get, valid or not: the two ways must answer it alike.
+any_request = st.builds(
+    lambda method, path, query, body, media, key: request(
+        method, path + query, body.encode(), key, *([b"Content-Type: " + media] if media else [])
+    ),
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+    path=st.sampled_from(
+        ["/customers", f"/customers/{REFERENCE}", "/customers/nobody", "/customers/a%2Fb"]
+    ),
+    query=st.sampled_from(
+        ["", "?options.get_client_auth_token=true", "?options.get_client_auth_token=maybe"]
+    ),
+    body=st.lists(
+        st.sampled_from(
+            ["object_reference_id=", "mobile_number=", "first_name=", "email_address=", "x="]
+        ).flatmap(lambda name: st.text("ab1@.é%&=", max_size=12).map(lambda v: name + v)),
+        max_size=4,
+    ).map("&".join),
+    media=st.sampled_from([None, b"application/json", b"text/plain"]),
+    key=st.sampled_from([KEY, "wrong_key", None]),
+)
+# ... and what is random in an answer besides: new ids and tokens.
+RANDOM = re.compile(
+    rb'"(id|client_auth_token)":"[^"]*"|x-request-id: [0-9a-f]+|content-length: \d+'
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=any_request)
+async def test_any_request_is_answered_alike_either_way(data: bytes) -> None:
+    at_once, through = new_app(), new_app()
+    through_asgi(through)
+
+    now, now_tasks, _ = await serve(at_once, data)
+    asgi, _, _ = await serve(through, data)
+
+    assert now_tasks == 0
+    assert RANDOM.sub(b"", VARYING.sub(b"", now)) == RANDOM.sub(b"", VARYING.sub(b"", asgi))
