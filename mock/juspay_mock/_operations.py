@@ -1,7 +1,10 @@
-"""The spec's operations, served on a lean ASGI path: method, auth, validation, then state.
+"""The spec's operations: method, auth, validation, then state.
 
-This is every API request's path, so it works on the raw ASGI scope and sends pre-encoded
-bytes; everything it can know in advance (routes, validators, header names) is built once.
+This is every API request's path, so it works on the raw ASGI scope and answers with
+pre-encoded bytes; everything it can know in advance (routes, validators, header names) is
+built once. A request is answered by one synchronous step once its body is in hand
+(`PathEndpoint._respond`): on a lean ASGI path, or straight from the mock's protocol
+(`PathEndpoint.answer_now`, `_uvicorn`).
 """
 
 from __future__ import annotations
