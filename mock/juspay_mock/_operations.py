@@ -9,6 +9,7 @@ built once. A request is answered by one synchronous step once its body is in ha
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from time import perf_counter, time
@@ -60,6 +61,13 @@ class Refused(Exception):
         super().__init__(detail)
         self.answer = Answer(status, generic_error(status, detail), headers)
 
+
+# The answer to a request the mock failed on (a store that fails): in Juspay's error shape,
+# then the connection closes, as uvicorn closes it after an app's error.
+FAILED = Answer(
+    500, generic_error(500, "The mock failed; see its log."), (header("Connection", "close"),)
+)
+_log = logging.getLogger("uvicorn.error")  # where uvicorn logs an app's errors
 
 # A body over the limit is not read on: the connection closes after the 413 (the server hangs
 # up gracefully, so that the answer reaches a client still sending).
@@ -228,6 +236,7 @@ class PathEndpoint:
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, path: Mapping[str, str]
     ) -> None:
+        head_at = perf_counter()
         op = self._by_method.get(scope["method"])
         raw: bytes | None = b""
         if op is not None and op.body is not None:
@@ -238,48 +247,61 @@ class PathEndpoint:
                 raw = None
             except Disconnected:
                 return  # never answered: nothing to record
-        answer, answer_id = self._respond(op, scope, path, raw)
+        answer, answer_id = self._respond(op, scope, path, raw, head_at)
         await answer.send(send, answer_id)
 
     def answer_now(
-        self, scope: Scope, path: Mapping[str, str], raw: bytes
-    ) -> tuple[int, bytes, bytes]:
+        self, scope: Scope, path: Mapping[str, str], raw: bytes, head_at: float
+    ) -> tuple[int, bytes, bytes, bool]:
         """The answer to a request whose body, `raw`, has arrived whole (at most
-        `MAX_BODY_BYTES`): its status, header lines and body (`Answer.head_lines`). Never a
-        `Connection` header: the connection stays open."""
-        answer, answer_id = self._respond(self._by_method.get(scope["method"]), scope, path, raw)
-        return answer.status, answer.head_lines(answer_id), answer.body
+        `MAX_BODY_BYTES`), its head at `head_at` (`perf_counter`): its status, header lines
+        (`Answer.head_lines`), body, and whether the connection is to close after it (after
+        a 500 only)."""
+        op = self._by_method.get(scope["method"])
+        answer, answer_id = self._respond(op, scope, path, raw, head_at)
+        return answer.status, answer.head_lines(answer_id), answer.body, answer is FAILED
 
     def _respond(
-        self, op: Operation | None, scope: Scope, path: Mapping[str, str], raw: bytes | None
+        self,
+        op: Operation | None,
+        scope: Scope,
+        path: Mapping[str, str],
+        raw: bytes | None,
+        head_at: float,
     ) -> tuple[Answer, str]:
         """The answer to the request and its `x-request-id`, recorded in the journal; `raw`
-        is the body that arrived (None past `MAX_BODY_BYTES`: 413)."""
-        journal = self._journal
-        if journal is None:
-            return self._answer(op, scope, first_values(scope["headers"]), path, raw)[
-                0
-            ], request_id()
-        arrived, started = time(), perf_counter()
-        headers, kept = read_headers(scope["headers"], self._lines)
-        answer, api_key, body = self._answer(op, scope, headers, path, raw)
-        answer_id = request_id()
-        journal.record(
-            api_key,
-            (
-                arrived,
-                scope["method"] if op is None else op.method,  # a constant: nothing more to keep
-                sent_path(scope),
-                None if op is None else op.operation_id,
-                answer.status,
-                (perf_counter() - started) * 1000,
-                kept,
-                body,
-                answer_id,
-                scope["query_string"],
-            ),
-        )
-        return answer, answer_id
+        is the body that arrived (None past `MAX_BODY_BYTES`: 413), `head_at` when its head
+        did (`perf_counter`). An error in the mock (a store that fails) is logged where uvicorn
+        logs an app's errors and answered `FAILED`, unrecorded."""
+        try:
+            journal = self._journal
+            if journal is None:
+                headers = first_values(scope["headers"])
+                return self._answer(op, scope, headers, path, raw)[0], request_id()
+            started = perf_counter()
+            arrived = time() - (started - head_at)
+            headers, kept = read_headers(scope["headers"], self._lines)
+            answer, api_key, body = self._answer(op, scope, headers, path, raw)
+            answer_id = request_id()
+            journal.record(
+                api_key,
+                (
+                    arrived,
+                    scope["method"] if op is None else op.method,  # a constant: nothing to keep
+                    sent_path(scope),
+                    None if op is None else op.operation_id,
+                    answer.status,
+                    (perf_counter() - head_at) * 1000,
+                    kept,
+                    body,
+                    answer_id,
+                    scope["query_string"],
+                ),
+            )
+            return answer, answer_id
+        except Exception:
+            _log.exception("Exception in ASGI application")  # uvicorn's words for it
+            return FAILED, request_id()
 
     def _answer(
         self,

@@ -39,6 +39,7 @@ import socket
 import urllib.parse
 from collections.abc import Callable
 from functools import cache
+from time import perf_counter
 from typing import Any, ClassVar, Protocol, TypeAlias, cast
 
 import httptools
@@ -59,9 +60,11 @@ class AnswersNow(Protocol):
     """What answers a request that has arrived whole (`_operations.PathEndpoint`)."""
 
     def answer_now(
-        self, scope: Scope, path: dict[str, str], raw: bytes
-    ) -> tuple[int, bytes, bytes]:
-        """The answer's status, its header lines (`name: value\\r\\n` each), and its body."""
+        self, scope: Scope, path: dict[str, str], raw: bytes, head_at: float
+    ) -> tuple[int, bytes, bytes, bool]:
+        """The answer to the request whose head arrived at `head_at` (`perf_counter`) and
+        body is `raw`: its status, its header lines (`name: value\\r\\n` each), its body,
+        and whether the connection closes after it."""
 
 
 # The app's `at_once(scope, body_size)`: what answers the request without ASGI, and the path's
@@ -318,6 +321,8 @@ class MockHttpProtocol(HttpToolsProtocol):
         self._app_at_once: AtOnce | None = None  # the app's `at_once`, where it has one
         self._now: tuple[AnswersNow, dict[str, str]] | None = None  # answers the request...
         self._now_body: list[bytes] = []  # ... once this body has arrived
+        self._now_head_at = 0.0  # ... whose head arrived then (`perf_counter`)
+        self._closing = False  # the server is shutting down: close after the answer
         self._defaults: list[tuple[bytes, bytes]] | None = None  # the server's default headers
         self._default_lines = b""  # ... as header lines
 
@@ -453,6 +458,7 @@ class MockHttpProtocol(HttpToolsProtocol):
             self._now = self._answers_now(self._app_at_once, cast(Scope, scope))
             if self._now is not None:
                 self._now_body = []
+                self._now_head_at = perf_counter()
                 return
         self.cycle = cycle = _Cycle(
             scope=scope,
@@ -510,16 +516,15 @@ class MockHttpProtocol(HttpToolsProtocol):
 
     def _answer_now(self, endpoint: AnswersNow, path: dict[str, str]) -> None:
         """Answer the request that has arrived whole, in this parser callback: no task, no
-        ASGI messages. An error in the app is logged and answered 500, as uvicorn does."""
+        ASGI messages."""
         self._now = None
         body, self._now_body = b"".join(self._now_body), []
-        try:
-            status, lines, content = endpoint.answer_now(cast(Scope, self.scope), path, body)
-        except Exception as error:
-            self.logger.error("Exception in ASGI application\n", exc_info=error)
-            self.transport.write(self._error_response(500, "The mock failed; see its log."))
-            self._hang_up()
-            return
+        status, lines, content, close = endpoint.answer_now(
+            cast(Scope, self.scope), path, body, self._now_head_at
+        )
+        if self._closing and not close:  # as uvicorn closes a connection it is shutting down
+            lines += b"connection: close\r\n"
+            close = True
         defaults = self.server_state.default_headers  # a new list when the date changes
         if defaults is not self._defaults:
             self._defaults = defaults
@@ -529,6 +534,8 @@ class MockHttpProtocol(HttpToolsProtocol):
         self.transport.write(
             b"".join((STATUS_LINE[status], self._default_lines, lines, b"\r\n", content))
         )
+        if close:
+            self._hang_up()
         self.on_response_complete()
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
@@ -558,6 +565,9 @@ class MockHttpProtocol(HttpToolsProtocol):
     def shutdown(self) -> None:
         if not self._reading and self._refusal is None:  # hanging up already
             self.transport.close()
+            return
+        if self._now is not None:  # its body is arriving: answer it, then close
+            self._closing = True
             return
         super().shutdown()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -86,10 +88,15 @@ class Connection(asyncio.Transport):
 
 
 async def serve(
-    app: MockApp, data: bytes, log: logging.Handler | None = None
+    app: MockApp,
+    *chunks: bytes,
+    log: logging.Handler | None = None,
+    pause: float = 0,
+    shutdown: bool = False,
 ) -> tuple[bytes, int, bool]:
-    """What the mock's protocol writes when a connection sends `data` (in one chunk), how
-    many ASGI tasks it started, and whether it closed the connection; `log` gets what it logs."""
+    """What the mock's protocol writes when a connection sends `chunks` (`pause` seconds
+    apart, the server shutting down after the first if `shutdown`), how many ASGI tasks it
+    started, and whether it closed the connection; `log` gets what uvicorn logs."""
     loaded = config(app, Limits())  # configures uvicorn's loggers afresh, without `log`
     loaded.load()
     if log is not None:
@@ -100,8 +107,14 @@ async def serve(
     )
     connection = Connection()
     protocol.connection_made(connection)
-    protocol.data_received(data)
-    tasks = len(state.tasks)
+    tasks = 0
+    for n, chunk in enumerate(chunks):
+        if n:
+            await asyncio.sleep(pause)
+        protocol.data_received(chunk)
+        tasks = max(tasks, len(state.tasks))
+        if shutdown and n == 0:
+            protocol.shutdown()
     for _ in range(20):  # the tasks' turns, and the turn that sends what they wrote
         await asyncio.sleep(0)
     closed = connection.closed
@@ -200,27 +213,74 @@ class Records(logging.Handler):
 
 
 class UnreachableStore(MemoryStore):
-    """A store that has gone away, as Redis does when its server stops."""
+    """A store that has gone away, as a database does when its server stops."""
 
     def __getitem__(self, api_key: str) -> Any:
         raise ConnectionError("the store is unreachable")
 
 
-async def test_an_error_in_the_app_is_a_500_and_the_connection_hangs_up() -> None:
-    app = create_app([KEY], store=UnreachableStore([KEY]))
+@pytest.mark.parametrize("asgi", [False, True], ids=["at once", "through ASGI"])
+async def test_an_error_in_the_app_is_a_500_and_the_connection_hangs_up(asgi: bool) -> None:
+    app = create_app([KEY, OTHER_KEY], store=UnreachableStore([KEY, OTHER_KEY]))
+    if asgi:
+        through_asgi(app)
     create = request("POST", "/customers", b"object_reference_id=never_created&mobile_number=1")
     handler = Records()  # uvicorn's loggers do not propagate to the root, where caplog is
 
-    written, tasks, closed = await serve(app, REQUESTS["get"] + create, handler)
+    written, tasks, closed = await serve(app, REQUESTS["get"] + create, log=handler)
 
-    assert tasks == 0
+    assert tasks == (1 if asgi else 0)
     assert closed
-    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"500"]  # the create was not read
-    assert b"connection: close" in written
-    assert b'"developer_message":"The mock failed; see its log."' in written
+    answer = re.fullmatch(
+        rb"HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\n"
+        rb"content-length: (\d+)\r\nx-request-id: [0-9a-f]+\r\nconnection: close\r\n\r\n(.*)",
+        written,
+        re.DOTALL,
+    )
+    assert answer is not None, written  # one answer, the same either way; the create unread
+    assert int(answer[1]) == len(answer[2])
+    assert json.loads(answer[2])["error_info"]["developer_message"] == (
+        "The mock failed; see its log."
+    )
     assert [str(record.exc_info[1]) for record in handler.records if record.exc_info] == [
         "the store is unreachable"
     ]
+    assert app.control.requests(None, every_key=True) == []
+
+
+@pytest.mark.parametrize("asgi", [False, True], ids=["at once", "through ASGI"])
+async def test_a_request_arriving_at_shutdown_is_answered_then_the_connection_closes(
+    asgi: bool,
+) -> None:
+    app = new_app()
+    if asgi:
+        through_asgi(app)
+    create = request(
+        "POST", "/customers", b"object_reference_id=late_user&mobile_number=9988776655"
+    )
+    head, body = create[:-10], create[-10:]
+
+    written, _, closed = await serve(app, head, body, shutdown=True)
+
+    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"200"]
+    assert b"\r\nconnection: close\r\n" in written
+    assert closed
+    assert app.control.customer("late_user", KEY) is not None
+
+
+@pytest.mark.parametrize("asgi", [False, True], ids=["at once", "through ASGI"])
+async def test_the_journal_times_a_request_from_its_head(asgi: bool) -> None:
+    app = new_app()
+    if asgi:
+        through_asgi(app)
+    update = REQUESTS["update"]
+    before = datetime.now(UTC)
+
+    await serve(app, update[:-5], update[-5:], pause=0.2)
+
+    (entry,) = app.control.requests(KEY)
+    assert entry.duration_ms >= 200
+    assert before <= entry.time < before + timedelta(seconds=0.15)
 
 
 # Any request the API paths may get, valid or not: the two ways must answer it alike.
