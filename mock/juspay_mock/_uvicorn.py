@@ -1,6 +1,6 @@
 """How uvicorn serves the mock: httptools and uvloop, the mock's limits, one write per response.
 
-uvicorn's httptools protocol is extended in three ways:
+uvicorn's httptools protocol is extended so:
 
 - Limits (`Limits`, README "The mock server"): a request head over `max_header_size` bytes is
   answered 431, a request that has not fully arrived within `request_timeout` seconds 408, and a
