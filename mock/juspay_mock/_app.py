@@ -26,7 +26,7 @@ from ._asgi import (
 from ._control import Controls, parse_since
 from ._faults import FaultQueue, misbehave
 from ._journal import DEFAULT_SIZE, Journal, Recorder, filtered
-from ._operations import MAX_BODY_BYTES, TOO_LARGE, Operations, PathEndpoint
+from ._operations import FAILED, MAX_BODY_BYTES, TOO_LARGE, Operations, PathEndpoint, failed
 from ._responses import dumps, generic_error, json_response
 from ._spec import compile_spec, load_spec
 from ._state import State
@@ -219,6 +219,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return json_response(exc.status_code, generic_error(exc.status_code, exc.detail), exc.headers)
 
 
+async def _failed(request: Request, exc: Exception) -> Response:
+    """A control that failed (a store that fails): `FAILED`, in Juspay's shape."""
+    headers = {name.decode(): value.decode() for name, value in FAILED.headers}
+    return json_response(FAILED.status, FAILED.body, headers)
+
+
 class MockApp(Starlette):
     """Fault injection in front of everything; the spec's operations on their own lean path.
 
@@ -234,7 +240,11 @@ class MockApp(Starlette):
 
         super().__init__(
             routes=_control_routes(control),
-            exception_handlers={HTTPException: _http_error, Unauthorized: unauthorized},
+            exception_handlers={
+                HTTPException: _http_error,
+                Unauthorized: unauthorized,
+                Exception: _failed,  # Starlette still raises it on, for uvicorn to log
+            },
         )
         self.control = control
         self._operations = operations
@@ -257,7 +267,11 @@ class MockApp(Starlette):
             return
         authorization = first_values(scope["headers"]).get(b"authorization")
         api_key = self.control.state.api_key(authorization)
-        fault = faults.take(api_key, scope["method"], sent_path(scope))
+        try:
+            fault = faults.take(api_key, scope["method"], sent_path(scope))
+        except Exception:  # faults kept in a store that fails (Redis)
+            await failed().send(send)
+            return
         if fault is None:
             await self._serve(scope, receive, send)
             return

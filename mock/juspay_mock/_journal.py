@@ -77,6 +77,12 @@ def read_headers(
     return values, kept
 
 
+def arrived(record: Record) -> float:
+    """When the request arrived (its head): what records are ordered by. They are kept in the
+    order they were answered, and a slow upload is answered after requests that came later."""
+    return record[0]
+
+
 def arrival(at: float) -> datetime:
     """A record's arrival as `RecordedRequest.time` shows it: UTC, to the microsecond. The
     `since` filter compares this, so that an entry's own time finds it."""
@@ -209,11 +215,11 @@ class Journal:
         ring.append(record)
 
     def records(self, api_key: str | None, every_key: bool = False) -> list[Record]:
-        """`api_key`'s records (every key's, by time, when `every_key`), oldest first."""
+        """`api_key`'s records (every key's when `every_key`), oldest first."""
         if not every_key:
-            return list(self._rings.get(api_key, ()))
+            return sorted(self._rings.get(api_key, ()), key=arrived)
         rings = [list(ring) for ring in list(self._rings.values())]
-        return sorted(itertools.chain.from_iterable(rings), key=lambda record: record[0])
+        return sorted(itertools.chain.from_iterable(rings), key=arrived)
 
     def clear(self, api_keys: Iterable[str | None] | None = None) -> None:
         """Forget the records of `api_keys`, or every record when None."""

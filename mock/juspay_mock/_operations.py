@@ -69,6 +69,13 @@ FAILED = Answer(
 )
 _log = logging.getLogger("uvicorn.error")  # where uvicorn logs an app's errors
 
+
+def failed() -> Answer:
+    """`FAILED`, once the exception being handled is logged as uvicorn logs an app's."""
+    _log.exception("Exception in ASGI application")
+    return FAILED
+
+
 # A body over the limit is not read on: the connection closes after the 413 (the server hangs
 # up gracefully, so that the answer reaches a client still sending).
 TOO_LARGE = (
@@ -247,8 +254,11 @@ class PathEndpoint:
                 raw = None
             except Disconnected:
                 return  # never answered: nothing to record
-        answer, answer_id = self._respond(op, scope, path, raw, head_at)
-        await answer.send(send, answer_id)
+        answer, api_key, body, kept = self._respond(op, scope, path, raw)
+        answer_id = request_id()
+        await answer.send(send, answer_id)  # a `delay` fault's wait is in here: it counts
+        if kept is not None:
+            self._record(op, scope, answer, answer_id, api_key, body, kept, head_at)
 
     def answer_now(
         self, scope: Scope, path: Mapping[str, str], raw: bytes, head_at: float
@@ -258,50 +268,60 @@ class PathEndpoint:
         (`Answer.head_lines`), body, and whether the connection is to close after it (after
         a 500 only)."""
         op = self._by_method.get(scope["method"])
-        answer, answer_id = self._respond(op, scope, path, raw, head_at)
+        answer, api_key, body, kept = self._respond(op, scope, path, raw)
+        answer_id = request_id()
+        if kept is not None:
+            self._record(op, scope, answer, answer_id, api_key, body, kept, head_at)
         return answer.status, answer.head_lines(answer_id), answer.body, answer is FAILED
 
     def _respond(
+        self, op: Operation | None, scope: Scope, path: Mapping[str, str], raw: bytes | None
+    ) -> tuple[Answer, str | None, Mapping[str, Any] | None, RawHeaders | None]:
+        """The answer to the request, with what the journal keeps of it (`_answer`) and its
+        headers as the journal keeps them (None with the journal off); `raw` is the body
+        that arrived (None past `MAX_BODY_BYTES`: 413). An error in the mock (a store that
+        fails) is logged where uvicorn logs an app's errors and answered `FAILED`, unrecorded.
+        """
+        try:
+            if self._journal is None:
+                headers, kept = first_values(scope["headers"]), None
+            else:
+                headers, kept = read_headers(scope["headers"], self._lines)
+            answer, api_key, body = self._answer(op, scope, headers, path, raw)
+        except Exception:
+            return failed(), None, None, None
+        return answer, api_key, body, kept
+
+    def _record(
         self,
         op: Operation | None,
         scope: Scope,
-        path: Mapping[str, str],
-        raw: bytes | None,
+        answer: Answer,
+        answer_id: str,
+        api_key: str | None,
+        body: Mapping[str, Any] | None,
+        kept: RawHeaders,
         head_at: float,
-    ) -> tuple[Answer, str]:
-        """The answer to the request and its `x-request-id`, recorded in the journal; `raw`
-        is the body that arrived (None past `MAX_BODY_BYTES`: 413), `head_at` when its head
-        did (`perf_counter`). An error in the mock (a store that fails) is logged where uvicorn
-        logs an app's errors and answered `FAILED`, unrecorded."""
-        try:
-            journal = self._journal
-            if journal is None:
-                headers = first_values(scope["headers"])
-                return self._answer(op, scope, headers, path, raw)[0], request_id()
-            started = perf_counter()
-            arrived = time() - (started - head_at)
-            headers, kept = read_headers(scope["headers"], self._lines)
-            answer, api_key, body = self._answer(op, scope, headers, path, raw)
-            answer_id = request_id()
-            journal.record(
-                api_key,
-                (
-                    arrived,
-                    scope["method"] if op is None else op.method,  # a constant: nothing to keep
-                    sent_path(scope),
-                    None if op is None else op.operation_id,
-                    answer.status,
-                    (perf_counter() - head_at) * 1000,
-                    kept,
-                    body,
-                    answer_id,
-                    scope["query_string"],
-                ),
-            )
-            return answer, answer_id
-        except Exception:
-            _log.exception("Exception in ASGI application")  # uvicorn's words for it
-            return FAILED, request_id()
+    ) -> None:
+        """Record the answered request in the journal: it arrived at `head_at` (its head,
+        `perf_counter`), and was answered now."""
+        assert self._journal is not None
+        answered = perf_counter()
+        self._journal.record(
+            api_key,
+            (
+                time() - (answered - head_at),
+                scope["method"] if op is None else op.method,  # a constant: nothing to keep
+                sent_path(scope),
+                None if op is None else op.operation_id,
+                answer.status,
+                (answered - head_at) * 1000,
+                kept,
+                body,
+                answer_id,
+                scope["query_string"],
+            ),
+        )
 
     def _answer(
         self,

@@ -17,7 +17,7 @@ import orjson
 import redis
 
 from ._faults import Fault
-from ._journal import Record
+from ._journal import Record, arrived
 from ._responses import dumps, loads
 from ._routes import Routes
 from ._sqlite import merchant_digest
@@ -246,7 +246,7 @@ class RedisJournal:
                         query.encode("latin-1"),
                     )
                 )
-        return sorted(records, key=lambda record: record[0]) if every_key else records
+        return sorted(records, key=arrived)
 
     def clear(self, api_keys: Iterable[str | None] | None = None) -> None:
         keys = [*self._api_keys, None] if api_keys is None else api_keys

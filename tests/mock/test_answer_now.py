@@ -11,10 +11,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from juspay_mock import Limits, MockApp, create_app
+from juspay_mock import Limits, MockApp, MockServer, create_app
+from juspay_mock._faults import Faults
 from juspay_mock._store import MemoryStore
 from juspay_mock._uvicorn import config, protocol_for
 from uvicorn.server import ServerState
@@ -321,3 +323,75 @@ async def test_any_request_is_answered_alike_either_way(data: bytes) -> None:
 
     assert now_tasks == 0
     assert RANDOM.sub(b"", VARYING.sub(b"", now)) == RANDOM.sub(b"", VARYING.sub(b"", asgi))
+
+
+def test_a_delay_fault_counts_in_the_journal_duration(
+    server: MockServer, live: httpx.Client
+) -> None:
+    """A `delay` fault holds the answer (it takes the ASGI way): the journal's duration runs
+    to the answer, so it shows the wait."""
+    server.inject(delay=0.3, api_key=server.api_key)
+
+    assert live.get("/customers/nobody").status_code == 404
+
+    (entry,) = server.requests()
+    assert entry.duration_ms >= 300
+
+
+async def test_the_journal_lists_requests_by_arrival_not_by_answer() -> None:
+    app = new_app()
+    slow = REQUESTS["update"]
+    # The slow update's head comes first, then a whole get on another connection, then the
+    # update's body: answered second, it arrived first.
+    loaded = config(app, Limits())
+    loaded.load()
+    loop = asyncio.get_running_loop()
+    first, second = (
+        protocol_for(Limits())(config=loaded, server_state=ServerState(), app_state={}, _loop=loop)
+        for _ in range(2)
+    )
+    for protocol in (first, second):
+        protocol.connection_made(Connection())
+    first.data_received(slow[:-5])
+    await asyncio.sleep(0.01)
+    second.data_received(REQUESTS["get"])
+    first.data_received(slow[-5:])
+
+    entries = app.control.requests(KEY)
+    assert [entry.operation_id for entry in entries] == ["updateCustomer", "getCustomer"]
+    assert entries[0].time < entries[1].time
+    everyone = app.control.requests(None, every_key=True)
+    assert [entry.request_id for entry in everyone] == [entry.request_id for entry in entries]
+
+
+class FailingFaults(Faults):
+    """Faults kept in a store that has gone away (Redis, stopped)."""
+
+    def is_empty(self) -> bool:
+        return False
+
+    def take(self, api_key: str | None, method: str, sent: bytes) -> Any:
+        raise ConnectionError("the faults' store is unreachable")
+
+
+async def test_a_failing_fault_store_is_a_500_in_juspays_shape() -> None:
+    app = new_app()
+    app._faults = FailingFaults(app.control.state.routes)
+
+    written, tasks, closed = await serve(app, REQUESTS["get"] + REQUESTS["get"], log=Records())
+
+    assert tasks == 1
+    assert closed
+    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"500"]
+    assert b"content-type: application/json\r\n" in written
+    assert b"\r\nconnection: close\r\n" in written
+
+
+async def test_a_failing_control_is_a_500_in_juspays_shape() -> None:
+    app = create_app([KEY], store=UnreachableStore([KEY]))
+
+    written, _, _ = await serve(app, request("GET", "/_mock/customers"), log=Records())
+
+    assert re.findall(rb"HTTP/1.1 (\d+)", written) == [b"500"]
+    assert b"content-type: application/json\r\n" in written
+    assert b"The mock failed; see its log." in written
