@@ -83,8 +83,8 @@ def write(path: Path, rows: list[Row], command: str, notes: Iterable[str]) -> st
     text = (
         "# Benchmark results\n\n"
         f"Produced by `{command}`. Ratios compare against a baseline measured in the same run,"
-        " side by side (alternating rounds; for the journal, rounds at the same moments; for"
-        " the sync client, calls interleaved; medians).\n\n"
+        " side by side (alternating rounds; for the journal and the scale rows, rounds at the"
+        " same moments; for the sync client, calls interleaved; medians).\n\n"
         f"{facts}\n\n{table(rows)}\n\n{notes_text}\n"
     )
     path.write_text(text, encoding="utf-8")
