@@ -324,7 +324,7 @@ class MockHttpProtocol(HttpToolsProtocol):
         self._now_head_at = 0.0  # ... whose head arrived then (`perf_counter`)
         self._closing = False  # the server is shutting down: close after the answer
         self._defaults: list[tuple[bytes, bytes]] | None = None  # the server's default headers
-        self._default_lines = b""  # ... as header lines
+        self._defaults_as_lines = b""  # ... as header lines
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(_JoiningTransport(transport, self.loop))
@@ -525,18 +525,21 @@ class MockHttpProtocol(HttpToolsProtocol):
         if self._closing and not close:  # as uvicorn closes a connection it is shutting down
             lines += b"connection: close\r\n"
             close = True
-        defaults = self.server_state.default_headers  # a new list when the date changes
-        if defaults is not self._defaults:
-            self._defaults = defaults
-            self._default_lines = b"".join(
-                name + b": " + value + b"\r\n" for name, value in defaults
-            )
-        self.transport.write(
-            b"".join((STATUS_LINE[status], self._default_lines, lines, b"\r\n", content))
-        )
+        self.transport.write(self._http_answer(status, lines, content))
         if close:
             self._hang_up()
         self.on_response_complete()
+
+    def _default_lines(self) -> bytes:
+        """The server's default headers (`date`) as header lines, made again only when uvicorn
+        replaces them (each second)."""
+        defaults = self.server_state.default_headers
+        if defaults is not self._defaults:
+            self._defaults = defaults
+            self._defaults_as_lines = b"".join(
+                name + b": " + value + b"\r\n" for name, value in defaults
+            )
+        return self._defaults_as_lines
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         self._answering = cycle
@@ -660,19 +663,12 @@ class MockHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def _error_response(self, status: int, detail: str) -> bytes:
-        body = generic_error(status, detail)
-        head = [STATUS_LINE[status]]
-        head += [
-            name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers
-        ]
-        head += [
-            b"content-type: application/json\r\n",
-            b"content-length: %d\r\n" % len(body),
-            b"x-request-id: %s\r\n" % request_id().encode(),
-            b"connection: close\r\n\r\n",
-            body,
-        ]
-        return b"".join(head)
+        answer = Answer(status, generic_error(status, detail), (header("Connection", "close"),))
+        return self._http_answer(status, answer.head_lines(request_id()), answer.body)
+
+    def _http_answer(self, status: int, lines: bytes, body: bytes) -> bytes:
+        """An answer's bytes: its status line, the server's default headers, `lines`, `body`."""
+        return b"".join((STATUS_LINE[status], self._default_lines(), lines, b"\r\n", body))
 
 
 @cache
