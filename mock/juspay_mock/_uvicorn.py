@@ -456,8 +456,7 @@ class MockHttpProtocol(HttpToolsProtocol):
         idle = previous is None or previous.response_complete
         if idle and keep_alive and self._app_at_once is not None:
             self._now = self._answers_now(self._app_at_once, cast(Scope, scope))
-            if self._now is not None:
-                self._now_body = []
+            if self._now is not None:  # `_now_body` is empty: the last answer emptied it
                 self._now_head_at = perf_counter()
                 return
         self.cycle = cycle = _Cycle(
