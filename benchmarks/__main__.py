@@ -169,6 +169,26 @@ def variant_rows(sizes: Sizes) -> Iterator[Row]:
             loaded.ratio(op, "mock", "wiremock"),
             Target(1.0, at_least=True),
         )
+    if with_wiremock:
+        yield from per_core_rows(sizes, section)
+
+
+def per_core_rows(sizes: Sizes, section: str) -> Iterator[Row]:
+    """The mock and WireMock's stubs on the same one core, in turn (`server.per_core`)."""
+    measured = server.per_core(sizes.load_rounds, sizes.load_seconds)
+    for op in server.OPERATIONS:
+        what = f"`{op}`, each kept on one core (the same one), in turn"
+        if measured is None:
+            yield Row(section, what, "one core only: none to spare for the load")
+            continue
+        yield Row(
+            section,
+            what,
+            _load_cell("mock", measured.median_result(op, "mock")),
+            _load_cell("WireMock", measured.median_result(op, "wiremock")),
+            measured.ratio(op, "mock", "wiremock"),
+            Target(1.0, at_least=True),
+        )
 
 
 def scale_rows(sizes: Sizes) -> Iterator[Row]:

@@ -225,6 +225,22 @@ def stubs(answered: Mapping[str, tuple[int, bytes]]) -> dict[str, Any]:
     }
 
 
+def _wiremock(
+    stack: ExitStack, mock: Server, warm_up_seconds: float, cores: frozenset[int] | None = None
+) -> Server:
+    """WireMock standalone (kept on `cores`, if given) serving stubs of what `mock` answers,
+    checked, then warmed up (`warm_up`); it stops when `stack` closes."""
+    root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wiremock")))
+    (root / "mappings").mkdir()
+    answered = answers(mock)
+    (root / "mappings" / "customers.json").write_text(json.dumps(stubs(answered)))
+    wiremock = stack.enter_context(serve("wiremock", "--root-dir", str(root), cores=cores))
+    if answers(wiremock) != answered:
+        raise RuntimeError("WireMock's stubs do not answer what the mock answered")
+    warm_up(wiremock, warm_up_seconds)
+    return wiremock
+
+
 def warm_up(server: Server, seconds: float) -> None:
     """Load `server` with get, create and update in turn, one second each, for `seconds`."""
     deadline = time.perf_counter() + seconds
@@ -281,17 +297,30 @@ def variants(
         for mock in servers.values():
             mock.seed(list(customers(1)))
         if "wiremock" in wanted:
-            mappings = directory / "wiremock" / "mappings"
-            mappings.mkdir(parents=True)
-            answered = answers(servers["mock"])
-            (mappings / "customers.json").write_text(json.dumps(stubs(answered)))
-            servers["wiremock"] = stack.enter_context(
-                serve("wiremock", "--root-dir", str(mappings.parent))
-            )
-            if answers(servers["wiremock"]) != answered:
-                raise RuntimeError("WireMock's stubs do not answer what the mock answered")
-            warm_up(servers["wiremock"], wiremock_warm_up)
+            servers["wiremock"] = _wiremock(stack, servers["mock"], wiremock_warm_up)
         validation = {name: validates(server) for name, server in servers.items()}
         loaded = {name: (server, 1) for name, server in servers.items()}
         throughput = _compare(loaded, OPERATIONS, rounds, seconds, load_cores, at_once=pinned)
         return Variants(throughput, validation)
+
+
+def per_core(
+    rounds: int, seconds: float = 3.0, wiremock_warm_up: float = WIREMOCK_WARM_UP
+) -> Throughput | None:
+    """The mock and WireMock's stubs kept on the same one core (`split_cores`) and loaded in
+    turn from the others: what each serves on one core. None where there is no core to spare.
+
+    Unpinned (`variants`), WireMock's JVM spreads over every core (Jetty's threads, its JIT
+    compiler) while the mock is one process on one. In turn, not at once: on a shared core, a
+    JVM's dozens of runnable threads would take most of it from the mock's one.
+    """
+    split = split_cores()
+    if split is None:
+        return None
+    server_cores, load_cores = split
+    with ExitStack() as stack:
+        mock = stack.enter_context(serve("mock", cores=server_cores))
+        mock.seed(list(customers(1)))
+        wiremock = _wiremock(stack, mock, wiremock_warm_up, server_cores)
+        both = {"mock": (mock, 1), "wiremock": (wiremock, 1)}
+        return _compare(both, OPERATIONS, rounds, seconds, load_cores)

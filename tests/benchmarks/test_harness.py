@@ -10,12 +10,13 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks import __main__ as bench
 from benchmarks import client, server, startup
-from benchmarks._load import Load, run_load, run_python
+from benchmarks._load import Load, LoadResult, run_load, run_python
 from benchmarks._measure import Comparison, Row, Target, alternate, interleave, together
 from benchmarks._report import table, write
 from benchmarks._servers import (
@@ -232,6 +233,35 @@ def test_wiremock_stubs_beside_the_mock() -> None:
     measured = server.variants(rounds=1, seconds=1, names=("wiremock",), wiremock_warm_up=1)
     _measured(measured, {"mock", "wiremock"})
     assert measured.validation == {"mock": True, "wiremock": False}
+
+
+@pytest.mark.skipif(
+    wiremock_command() is None,
+    reason="WireMock is not installed: `make bench` installs it (npm package `wiremock`, run"
+    " with Debian's Java); bench tools are not part of a fresh machine",
+)
+def test_wiremock_and_the_mock_on_one_core() -> None:
+    """Both servers kept on the servers' core while they are loaded, each operation measured
+    on each; None where there is no core to spare for the load."""
+    seen: dict[str, frozenset[int]] = {}
+    real_recorded = server._recorded
+
+    def recorded(into: list[LoadResult], target: Server, *args: Any) -> float:
+        seen[target.name] = frozenset(os.sched_getaffinity(target.process.pid))
+        return real_recorded(into, target, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server, "_recorded", recorded)
+        measured = server.per_core(rounds=1, seconds=1, wiremock_warm_up=1)
+    split = split_cores()
+    if split is None:
+        assert measured is None
+        return
+    assert measured is not None
+    assert seen == {"mock": split[0], "wiremock": split[0]}
+    for op in server.OPERATIONS:
+        assert set(measured.results[op]) == {"mock", "wiremock"}
+        assert all(rps > 0 for name in ("mock", "wiremock") for rps in measured.rps(op, name))
 
 
 def test_quick_sizes_are_smaller() -> None:
