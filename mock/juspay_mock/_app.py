@@ -18,6 +18,7 @@ from ._asgi import (
     BodyTooLarge,
     Disconnected,
     first_values,
+    head_arrived,
     parse_json,
     read_body,
     repeated_keys,
@@ -275,10 +276,10 @@ class MockApp(Starlette):
         if fault is None:
             await self._serve(scope, receive, send)
             return
-        arrived, started = time(), perf_counter()
+        head_at = head_arrived(scope)
         answer_id = await misbehave(fault, self._serve, scope, receive, send)
         if answer_id is not None and self._journal is not None and fault.status is not None:
-            self._record(scope, api_key, fault.status, answer_id, arrived, started)
+            self._record(scope, api_key, fault.status, answer_id, head_at)
 
     def at_once(self, scope: Scope, body_size: int) -> tuple[PathEndpoint, dict[str, str]] | None:
         """The endpoint that can answer this request without ASGI (`PathEndpoint.answer_now`)
@@ -305,7 +306,7 @@ class MockApp(Starlette):
 
     async def _serve_recorded(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A path the spec does not have, recorded in the journal (the slow path)."""
-        arrived, started = time(), perf_counter()
+        head_at = head_arrived(scope)
         answer: dict[str, Any] = {}
 
         async def watching(message: Message) -> None:
@@ -320,7 +321,7 @@ class MockApp(Starlette):
                 first_values(scope["headers"]).get(b"authorization")
             )
             request_id = answer["id"].decode("latin-1")
-            self._record(scope, api_key, answer["status"], request_id, arrived, started)
+            self._record(scope, api_key, answer["status"], request_id, head_at)
 
     def _record(
         self,
@@ -328,26 +329,26 @@ class MockApp(Starlette):
         api_key: str | None,
         status: int,
         request_id: str,
-        arrived: float,
-        started: float,
+        head_at: float,
     ) -> None:
+        """Record the answered request: its head arrived at `head_at` (`perf_counter`)."""
         assert self._journal is not None
         sent = sent_path(scope)
         template = self.control.state.routes.names(sent)[2]
         operation_id = None
         if template is not None:
             operation_id = self._operations.operation_id(template, scope["method"])
-        duration = (perf_counter() - started) * 1000
+        answered = perf_counter()
         headers = filtered(scope["headers"])
         self._journal.record(
             api_key,
             (
-                arrived,
+                time() - (answered - head_at),
                 scope["method"],
                 sent,
                 operation_id,
                 status,
-                duration,
+                (answered - head_at) * 1000,
                 headers,
                 None,
                 request_id,

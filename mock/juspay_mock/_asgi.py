@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from time import perf_counter
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
@@ -11,6 +12,9 @@ from starlette.types import Receive, Scope
 
 RawHeaders = list[tuple[bytes, bytes]]
 OWS = b" \t"  # optional whitespace around a field value, not part of it (RFC 9110 5.5)
+# Where the mock's protocol (`_uvicorn`) notes when a request's head arrived (`perf_counter`):
+# a request pipelined behind others starts its ASGI cycle only when its turn comes.
+HEAD_AT = "juspay_mock.head_at"
 
 
 class BodyTooLarge(Exception):
@@ -31,6 +35,13 @@ def first_values(headers: RawHeaders) -> dict[bytes, bytes]:
         if name not in values:
             values[name] = value.strip(OWS)
     return values
+
+
+def head_arrived(scope: Scope) -> float:
+    """When the request's head arrived (`perf_counter`): as the mock's protocol noted it, or
+    now, under a server that does not note it."""
+    noted: float | None = scope.get(HEAD_AT)
+    return perf_counter() if noted is None else noted
 
 
 def sent_path(scope: Scope) -> bytes:

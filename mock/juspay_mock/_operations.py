@@ -27,6 +27,7 @@ from ._asgi import (
     RepeatedKeys,
     first_values,
     form_pairs,
+    head_arrived,
     parse_json,
     read_body,
     sent_path,
@@ -243,7 +244,7 @@ class PathEndpoint:
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, path: Mapping[str, str]
     ) -> None:
-        head_at = perf_counter()
+        head_at = head_arrived(scope)
         op = self._by_method.get(scope["method"])
         raw: bytes | None = b""
         if op is not None and op.body is not None:

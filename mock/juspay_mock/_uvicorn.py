@@ -52,6 +52,7 @@ from uvicorn.protocols.http.httptools_impl import (
     RequestResponseCycle,
 )
 
+from ._asgi import HEAD_AT
 from ._limits import Limits
 from ._responses import Answer, generic_error, header, request_id
 
@@ -459,6 +460,7 @@ class MockHttpProtocol(HttpToolsProtocol):
             if self._now is not None:  # `_now_body` is empty: the last answer emptied it
                 self._now_head_at = perf_counter()
                 return
+        cast(Scope, scope)[HEAD_AT] = perf_counter()  # for the journal: its cycle may wait
         self.cycle = cycle = _Cycle(
             scope=scope,
             transport=self._answers,

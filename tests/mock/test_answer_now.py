@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 import re
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -336,6 +337,41 @@ def test_a_delay_fault_counts_in_the_journal_duration(
 
     (entry,) = server.requests()
     assert entry.duration_ms >= 300
+
+
+@pytest.mark.parametrize(
+    ("path", "fault", "status"),
+    [
+        ("/customers/nobody", None, b"404"),
+        ("/nowhere", None, b"404"),
+        ("/customers/x", 503, b"503"),
+    ],
+    ids=["a spec path", "an unknown path", "a fault's answer"],
+)
+def test_a_request_pipelined_behind_a_slow_one_is_timed_from_its_head(
+    server: MockServer, live: httpx.Client, path: str, fault: int | None, status: bytes
+) -> None:
+    """Two gets arrive in one write; a `delay` fault holds the first, and the second waits in
+    uvicorn's pipeline for its turn. The journal times the second from its own head, as it
+    times any request: it arrived with the first, and its duration shows the wait."""
+    server.inject(delay=0.3, api_key=server.api_key)
+    if fault is not None:
+        server.inject(status=fault, api_key=server.api_key)
+    first_get = request("GET", "/customers/nobody", key=server.api_key)
+    second_get = request("GET", path, key=server.api_key)
+    url = httpx.URL(server.base_url)
+
+    with socket.create_connection((url.host, url.port)) as connection:
+        connection.sendall(first_get + second_get)
+        answers = b""
+        while not re.search(rb"HTTP/1.1 404.*HTTP/1.1 " + status, answers, re.DOTALL):
+            answers += connection.recv(65536) or pytest.fail(f"closed after {answers!r}")
+
+    first, second = server.requests()
+    assert second.path == path
+    assert abs(second.time - first.time) < timedelta(seconds=0.1)
+    assert first.duration_ms >= 300
+    assert second.duration_ms >= 250
 
 
 async def test_the_journal_lists_requests_by_arrival_not_by_answer() -> None:
