@@ -349,11 +349,12 @@ def test_a_delay_fault_counts_in_the_journal_duration(
     ids=["a spec path", "an unknown path", "a fault's answer"],
 )
 def test_a_request_pipelined_behind_a_slow_one_is_timed_from_its_head(
-    server: MockServer, live: httpx.Client, path: str, fault: int | None, status: bytes
+    server: MockServer, path: str, fault: int | None, status: bytes
 ) -> None:
     """Two gets arrive in one write; a `delay` fault holds the first, and the second waits in
     uvicorn's pipeline for its turn. The journal times the second from its own head, as it
     times any request: it arrived with the first, and its duration shows the wait."""
+    server.reset()
     server.inject(delay=0.3, api_key=server.api_key)
     if fault is not None:
         server.inject(status=fault, api_key=server.api_key)
