@@ -12,8 +12,8 @@ from starlette.types import Receive, Scope
 
 RawHeaders = list[tuple[bytes, bytes]]
 OWS = b" \t"  # optional whitespace around a field value, not part of it (RFC 9110 5.5)
-# Where the mock's protocol (`_uvicorn`) notes when a request's head arrived (`perf_counter`):
-# a request pipelined behind others starts its ASGI cycle only when its turn comes.
+# Where the mock's protocol (`_uvicorn`) notes when a request's head arrived (`perf_counter`),
+# for either way in: a request pipelined behind others starts its ASGI cycle only on its turn.
 HEAD_AT = "juspay_mock.head_at"
 
 

@@ -262,16 +262,16 @@ class PathEndpoint:
             self._record(op, scope, answer, answer_id, api_key, body, kept, head_at)
 
     def answer_now(
-        self, scope: Scope, path: Mapping[str, str], raw: bytes, head_at: float
+        self, scope: Scope, path: Mapping[str, str], raw: bytes
     ) -> tuple[int, bytes, bytes, bool]:
         """The answer to a request whose body, `raw`, has arrived whole (at most
-        `MAX_BODY_BYTES`), its head at `head_at` (`perf_counter`): its status, header lines
-        (`Answer.head_lines`), body, and whether the connection is to close after it (after
-        a 500 only)."""
+        `MAX_BODY_BYTES`): its status, header lines (`Answer.head_lines`), body, and whether
+        the connection is to close after it (after a 500 only)."""
         op = self._by_method.get(scope["method"])
         answer, api_key, body, kept = self._respond(op, scope, path, raw)
         answer_id = request_id()
         if kept is not None:
+            head_at = head_arrived(scope)
             self._record(op, scope, answer, answer_id, api_key, body, kept, head_at)
         return answer.status, answer.head_lines(answer_id), answer.body, answer is FAILED
 

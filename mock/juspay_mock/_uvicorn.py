@@ -61,11 +61,10 @@ class AnswersNow(Protocol):
     """What answers a request that has arrived whole (`_operations.PathEndpoint`)."""
 
     def answer_now(
-        self, scope: Scope, path: dict[str, str], raw: bytes, head_at: float
+        self, scope: Scope, path: dict[str, str], raw: bytes
     ) -> tuple[int, bytes, bytes, bool]:
-        """The answer to the request whose head arrived at `head_at` (`perf_counter`) and
-        body is `raw`: its status, its header lines (`name: value\\r\\n` each), its body,
-        and whether the connection closes after it."""
+        """The answer to the request whose body is `raw`: its status, its header lines
+        (`name: value\\r\\n` each), its body, and whether the connection closes after it."""
 
 
 # The app's `at_once(scope, body_size)`: what answers the request without ASGI, and the path's
@@ -322,7 +321,6 @@ class MockHttpProtocol(HttpToolsProtocol):
         self._app_at_once: AtOnce | None = None  # the app's `at_once`, where it has one
         self._now: tuple[AnswersNow, dict[str, str]] | None = None  # answers the request...
         self._now_body: list[bytes] = []  # ... once this body has arrived
-        self._now_head_at = 0.0  # ... whose head arrived then (`perf_counter`)
         self._closing = False  # the server is shutting down: close after the answer
         self._defaults: list[tuple[bytes, bytes]] | None = None  # the server's default headers
         self._defaults_as_lines = b""  # ... as header lines
@@ -455,12 +453,12 @@ class MockHttpProtocol(HttpToolsProtocol):
         keep_alive = http_version != "1.0" and parser.should_keep_alive()
         previous = self.cycle
         idle = previous is None or previous.response_complete
+        # For the journal, either way: an ASGI cycle may start later, behind others.
+        cast(Scope, scope)[HEAD_AT] = perf_counter()
         if idle and keep_alive and self._app_at_once is not None:
             self._now = self._answers_now(self._app_at_once, cast(Scope, scope))
             if self._now is not None:  # `_now_body` is empty: the last answer emptied it
-                self._now_head_at = perf_counter()
                 return
-        cast(Scope, scope)[HEAD_AT] = perf_counter()  # for the journal: its cycle may wait
         self.cycle = cycle = _Cycle(
             scope=scope,
             transport=self._answers,
@@ -520,9 +518,7 @@ class MockHttpProtocol(HttpToolsProtocol):
         ASGI messages."""
         self._now = None
         body, self._now_body = b"".join(self._now_body), []
-        status, lines, content, close = endpoint.answer_now(
-            cast(Scope, self.scope), path, body, self._now_head_at
-        )
+        status, lines, content, close = endpoint.answer_now(cast(Scope, self.scope), path, body)
         if self._closing and not close:  # as uvicorn closes a connection it is shutting down
             lines += b"connection: close\r\n"
             close = True
