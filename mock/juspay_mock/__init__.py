@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._limits import Limits
     from ._server import MockServer
     from ._spec import load_spec, spec_path
+    from ._store import Store, open_store
 
 _LAZY = {
     "Controls": "._control",
@@ -29,6 +30,8 @@ _LAZY = {
     "create_app": "._app",
     "load_spec": "._spec",
     "spec_path": "._spec",
+    "Store": "._store",
+    "open_store": "._store",
 }
 
 __all__ = [
@@ -37,8 +40,10 @@ __all__ = [
     "MockApp",
     "MockServer",
     "RecordedRequest",
+    "Store",
     "create_app",
     "load_spec",
+    "open_store",
     "spec_path",
 ]
 

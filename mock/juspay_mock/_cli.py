@@ -24,6 +24,7 @@ from ._limits import MAX_TIMEOUT, Limits
 
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
 ENV_ADMIN_TOKEN = "JUSPAY_MOCK_ADMIN_TOKEN"  # noqa: S105 (a variable's name)
+ENV_STORE = "JUSPAY_MOCK_STORE"
 DEFAULT_JOURNAL_SIZE = 10_000
 EXTRA = 'pip install "juspay-customers[mock]"'
 USAGE_ERROR = 2
@@ -107,11 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store",
-        default="memory",
         metavar="URL",
         help="where customers live: memory; sqlite:///PATH to keep them across restarts;"
         " redis://HOST:PORT/DB to share them, the journal and faults between processes"
-        " (default: %(default)s)",
+        f" (default: memory; also {ENV_STORE}, which `ps` does not show: for a Redis URL"
+        " with a password)",
     )
     parser.add_argument(
         "--workers",
@@ -176,7 +177,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             )
         args.api_keys += from_env
     if not args.api_keys:
-        parser.error(f"give at least one --api-key (or set {ENV_KEYS})")
+        unset = f"{ENV_KEYS} is set but empty" if ENV_KEYS in os.environ else f"or set {ENV_KEYS}"
+        parser.error(f"give at least one --api-key ({unset})")
+    if args.store is None:
+        args.store = os.environ.get(ENV_STORE) or "memory"
     if args.workers > 1 and not args.store.startswith(("redis://", "rediss://", "unix://")):
         parser.error(
             f"--workers {args.workers} needs --store redis://HOST:PORT/DB, which the processes"

@@ -21,7 +21,7 @@ from ._journal import Record, arrived
 from ._responses import dumps, loads
 from ._routes import Routes
 from ._sqlite import merchant_digest
-from ._store import Change, DuplicateError, check_batch
+from ._store import Change, DuplicateError, check_batch, shown_url
 
 PREFIX = "juspay-mock:"
 _ANONYMOUS = "anonymous"  # the journal of requests without a valid key
@@ -86,7 +86,7 @@ def connect(url: str) -> redis.Redis:
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5)
         client.ping()
     except (redis.RedisError, ValueError) as error:
-        raise ValueError(f"store: cannot reach Redis at {url}: {error}") from None
+        raise ValueError(f"store: cannot reach Redis at {shown_url(url)}: {error}") from None
     return client
 
 

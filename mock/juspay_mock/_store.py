@@ -7,6 +7,7 @@ without re-encoding and 100,000 customers cost little more than their bytes. Oth
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
@@ -154,7 +155,15 @@ class MemoryStore:
         pass
 
 
+# A URL's user and password: after its scheme, up to its host's last @.
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/]*@")
 STORE_FORMS = "memory, sqlite:///PATH (relative; sqlite:////PATH absolute), redis://HOST:PORT/DB"
+
+
+def shown_url(url: str) -> str:
+    """A store URL as messages show it: any credentials in it (`redis://:PASSWORD@host`)
+    replaced by `***`."""
+    return _CREDENTIALS.sub(r"\1***@", url)
 
 
 def open_store(url: str, api_keys: Iterable[str]) -> Store:
@@ -183,4 +192,4 @@ def open_store(url: str, api_keys: Iterable[str]) -> Store:
                 'store: Redis needs its extra: pip install "juspay-customers[mock,redis]"'
             ) from None
         return RedisStore(url, api_keys)
-    raise ValueError(f"store: {url!r} is none of: {STORE_FORMS}")
+    raise ValueError(f"store: {shown_url(url)!r} is none of: {STORE_FORMS}")

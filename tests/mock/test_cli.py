@@ -151,6 +151,17 @@ def test_bad_arguments_are_one_line_and_exit_2(
     assert err.startswith("juspay-mock: error: ")
 
 
+def test_an_empty_key_variable_is_named_as_set_but_empty(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA 4: `JUSPAY_MOCK_API_KEYS=''` was told "(or set JUSPAY_MOCK_API_KEYS)"."""
+    monkeypatch.setenv("JUSPAY_MOCK_API_KEYS", "")
+
+    err = run_main([], capsys)
+
+    assert "give at least one --api-key (JUSPAY_MOCK_API_KEYS is set but empty)" in err
+
+
 def test_port_0_prints_the_port_it_got() -> None:
     """issue 8 case 20: `--port 0` printed `:0`."""
     process, url = start("--port", "0", "--api-key", "k")

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from juspay_mock import MockApp, create_app
+from juspay_mock import MockApp, create_app, open_store
 from juspay_mock._sqlite import SqliteStore
-from juspay_mock._store import DuplicateError, open_store
+from juspay_mock._store import DuplicateError
 
 from tests.mock.cli_helpers import COMMAND, start
 from tests.mock.conftest import API_KEYS, ELIXIR_CREATE, in_process
@@ -117,6 +117,40 @@ def test_the_database_itself_enforces_unique_references(tmp_path: Path) -> None:
 def test_a_store_url_it_cannot_open_is_a_value_error(url: str) -> None:
     with pytest.raises(ValueError, match="store: "):
         open_store(url, [KEY_A])
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgres://user:s3cretpw@db.example/mock", "'postgres://***@db.example/mock' is none of"),
+        ("redis://:s3cretpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
+        ("redis://user:s3cr@tpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
+    ],
+)
+def test_a_store_error_never_shows_the_urls_password(url: str, shown: str) -> None:
+    """QA 4, F6: the error echoed `redis://:PASSWORD@host`."""
+    with pytest.raises(ValueError, match="store: ") as refused:
+        open_store(url, [KEY_A])
+
+    assert shown in str(refused.value)
+    assert "s3cr" not in str(refused.value)
+
+
+def test_the_store_url_may_come_from_the_environment(database: Path) -> None:
+    """QA 4, F6: a Redis URL with a password had to go on the command line, which `ps`
+    shows; `JUSPAY_MOCK_STORE` keeps it off (here a SQLite path stands in for it)."""
+    process, url = start(
+        "--port", "0", "--api-key", "k", env={"JUSPAY_MOCK_STORE": f"sqlite:///{database}"}
+    )
+    try:
+        with httpx.Client(base_url=url, auth=("k", "")) as client:
+            client.post("/customers", data=ELIXIR_CREATE)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+
+    with sqlite3.connect(database) as raw:
+        assert raw.execute("SELECT count(*) FROM customers").fetchone() == (1,)
 
 
 def test_a_bad_store_url_on_the_command_line_is_one_line_and_exit_2() -> None:
