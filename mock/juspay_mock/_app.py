@@ -82,7 +82,13 @@ def _control_routes(control: Controls) -> list[Route]:
     """`/_mock/...`: the test controls, outside the spec's paths, each needing credentials."""
 
     async def reset(request: Request) -> Response:
-        control.reset(_caller(control, request).api_key)
+        caller = _caller(control, request)
+        if await _control_json(request, "reset"):
+            # The admin's reset empties every merchant: a body naming one would be ignored.
+            raise HTTPException(
+                400, "reset: takes no body; it resets the caller's merchant (the admin's: all)"
+            )
+        control.reset(caller.api_key)
         return Response(status_code=204)
 
     async def seed(request: Request) -> Response:
@@ -133,14 +139,22 @@ def _control_routes(control: Controls) -> list[Route]:
     async def requests(request: Request) -> Response:
         caller = _caller(control, request)
         if request.method == "DELETE":
+            if request.query_params:
+                raise HTTPException(
+                    400, "requests: DELETE takes no filters; it empties the journal"
+                )
             control.clear_requests(caller.api_key, every_key=caller.admin)
             return Response(status_code=204)
         filters = _filters(request)
         try:
-            found = control.requests(caller.api_key, every_key=caller.admin, **filters)
-        except ValueError as error:  # an operationId the spec does not have
+            if caller.api_key is not None:
+                found = control.requests(caller.api_key, **filters)
+                return _json({"requests": [entry.to_json() for entry in found]})
+            every = control.requests_by_merchant(**filters)
+        except ValueError as error:  # an operationId the spec does not have, ...
             raise HTTPException(400, f"requests: {error}") from None
-        return _json({"requests": [entry.to_json() for entry in found]})
+        # Whose each request was: as the admin's GET /_mock/customers numbers merchants.
+        return _json({"requests": [{**e.to_json(), "merchant": m} for m, e in every]})
 
     return [
         Route("/_mock/reset", reset, methods=["POST"]),

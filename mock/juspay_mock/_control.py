@@ -7,16 +7,22 @@ Each acts on one API key's merchant (by default the first key); `reset()` and th
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from ._customers import SeedError, now
 from ._faults import Fault, FaultQueue, Faults
-from ._journal import RecordedRequest, Recorder, arrival
+from ._journal import Record, RecordedRequest, Recorder, arrival, arrived
 from ._responses import loads
 from ._state import State
 from ._store import DuplicateError
+
+# RFC 9110's methods and RFC 5789's PATCH: what a journal filter or a fault may name. Any other
+# is far likelier a typo (`GTE`) than a method a client of this API sends.
+METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+)
 
 
 class Controls:
@@ -104,6 +110,16 @@ class Controls:
         """Queue a fault for `api_key`'s next matching API requests; see `Fault`."""
         key = self.key(api_key)
         parsed, count = Fault.parse(fault)
+        if parsed.method is not None:
+            _checked_method(parsed.method)
+        if parsed.path is not None:
+            templates = self.state.routes.templates
+            _checked_template(parsed.path, templates)
+            if not _within(parsed.path, templates):
+                raise ValueError(
+                    f"path: {parsed.path!r} is no path of the spec, so no request would meet"
+                    f" this fault; expected a path of {_listed(templates)}"
+                )
         self.faults.add(key, parsed, count)
 
     def customers(self, api_key: str | None = None) -> list[dict[str, Any]]:
@@ -135,6 +151,46 @@ class Controls:
         filter of another type (a `since` that is no datetime), `ValueError` for a naive
         `since`."""
         key = None if every_key else self.key(api_key)
+        matches = self._matcher(operation, method, path, status, since)
+        return [
+            RecordedRequest.from_record(record)
+            for record in self.journal.records(key, every_key)
+            if matches(record)
+        ]
+
+    def requests_by_merchant(
+        self,
+        *,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: datetime | None = None,
+    ) -> list[tuple[int | None, RecordedRequest]]:
+        """Every key's journal and that of requests with no valid key (the admin's view),
+        oldest first, each entry with its merchant: its key's index in `api_keys`, as the
+        admin's `GET /_mock/customers` numbers them, or None without a valid key. Filters and
+        errors as for `requests`."""
+        matches = self._matcher(operation, method, path, status, since)
+        merchants: list[tuple[int | None, str | None]] = [*enumerate(self.api_keys), (None, None)]
+        found = [
+            (merchant, record)
+            for merchant, key in merchants
+            for record in self.journal.records(key)
+            if matches(record)
+        ]
+        found.sort(key=lambda pair: arrived(pair[1]))
+        return [(merchant, RecordedRequest.from_record(record)) for merchant, record in found]
+
+    def _matcher(
+        self,
+        operation: str | None,
+        method: str | None,
+        path: str | None,
+        status: int | None,
+        since: datetime | None,
+    ) -> Callable[[Record], bool]:
+        """Whether a record meets the filters; the errors `requests` documents."""
         for name, value, kind in (
             ("operation", operation, str),
             ("method", method, str),
@@ -153,21 +209,59 @@ class Controls:
             raise ValueError("since: give an aware datetime (with a time zone)")
         if path is not None and not path.startswith("/"):
             raise ValueError(f"path: {path!r} is no request path or template; it starts with /")
-        wanted = None if method is None else method.upper()
         routes = self.state.routes
-        return [
-            RecordedRequest.from_record(record)
-            for record in self.journal.records(key, every_key)
-            if (operation is None or record[3] == operation)
-            and (wanted is None or record[1] == wanted)
-            and (path is None or path in routes.names(record[2]))
-            and (status is None or record[4] == status)
-            and (since is None or arrival(record[0]) >= since)
-        ]
+        if path is not None:
+            _checked_template(path, routes.templates)
+        if status is not None and not 100 <= status <= 599:
+            raise ValueError(f"status: {status} is no HTTP status; expected 100-599")
+        wanted = None if method is None else _checked_method(method)
+
+        def matches(record: Record) -> bool:
+            return (
+                (operation is None or record[3] == operation)
+                and (wanted is None or record[1] == wanted)
+                and (path is None or path in routes.names(record[2]))
+                and (status is None or record[4] == status)
+                and (since is None or arrival(record[0]) >= since)
+            )
+
+        return matches
 
     def clear_requests(self, api_key: str | None = None, *, every_key: bool = False) -> None:
         """Forget the journal of `api_key`, or all of it with `every_key`."""
         self.journal.clear(None if every_key else [self.key(api_key)])
+
+
+def _checked_method(method: str) -> str:
+    """`method` in upper case; `ValueError` unless it is one of HTTP's (`METHODS`)."""
+    upper = method.upper()
+    if upper not in METHODS:
+        raise ValueError(
+            f"method: {method!r} is no HTTP method; expected one of {_listed(METHODS)}"
+        )
+    return upper
+
+
+def _checked_template(path: str, templates: Iterable[str]) -> None:
+    """`ValueError` if `path` names a template (`{...}`) the spec does not have."""
+    if "{" in path and path not in templates:
+        raise ValueError(
+            f"path: {path!r} is no template of the spec; expected one of {_listed(templates)}"
+        )
+
+
+def _within(path: str, templates: Iterable[str]) -> bool:
+    """Whether a request path could have `path` as one of its names (`Routes.names`): as
+    sent or percent-decoded, so a decoded id may hold a `/`. Each parameter is one segment."""
+    for template in templates:
+        static, brace, _ = template.partition("{")
+        if path == template or (brace and path.startswith(static) and path != static):
+            return True
+    return False
+
+
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names))
 
 
 def parse_since(text: str) -> datetime:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from juspay_customers._logs import mask, mask_name
+
 from ._asgi import OWS, RawHeaders, form_pairs
 from ._routes import shown_path
 
@@ -89,11 +91,19 @@ def arrival(at: float) -> datetime:
     return datetime.fromtimestamp(at, UTC)
 
 
-def _masked(value: Any) -> str:
-    """A value as a repr may show it: text cut to its first two characters."""
-    if isinstance(value, str):
-        return repr(value[:2] + "…") if len(value) > 2 else "'…'"
-    return repr(value)
+def _masked(value: Any, name: str = "") -> str:
+    """A value as a repr may show it. Personal data is masked as the client's logs mask it
+    (`juspay_customers._logs`: a name by its first character, digits but the last two, an
+    e-mail's local part), so that a test's output with both shows no more than either; other
+    text is cut to its first two characters."""
+    if not isinstance(value, str):
+        return repr(value)
+    if name.endswith("name"):
+        return repr(mask_name(value))
+    masked = mask(value)
+    if masked != value:
+        return repr(masked)
+    return repr(value[:2] + "…") if len(value) > 2 else "'…'"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -171,12 +181,12 @@ class RecordedRequest:
         body = (
             "None"
             if self.body is None
-            else "{" + ", ".join(f"{k!r}: {_masked(v)}" for k, v in self.body.items()) + "}"
+            else "{" + ", ".join(f"{k!r}: {_masked(v, k)}" for k, v in self.body.items()) + "}"
         )
         # An id in the path may be a merchant's own reference: an e-mail, a mobile number.
         first, *rest = self.path.lstrip("/").split("/")
         path = "/".join(["", first, *(_masked(segment)[1:-1] for segment in rest)])
-        query = ", ".join(f"{name}={_masked(value)[1:-1]}" for name, value in self.query)
+        query = ", ".join(f"{name}={_masked(value, name)[1:-1]}" for name, value in self.query)
         return (
             f"RecordedRequest({self.method} {path}{f'?{query}' if query else ''}"
             f" {self.operation_id or 'unknown path'} -> {self.status},"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from juspay_customers import Juspay
 
 STARTUP_TIMEOUT = 10.0
+LISTED = 20  # requests an `assert_requested` failure lists: the newest
 
 
 class MockServer:
@@ -144,9 +145,11 @@ class MockServer:
         api_key: str | None = None,
     ) -> list[RecordedRequest]:
         """The journal of `api_key`, oldest first: `operation` an operationId
-        (`createCustomer`), `path` a request path or the spec's template, `since` an aware
-        datetime. `ValueError` for an operationId the spec does not have, a naive `since` or a
-        key the mock does not have; `TypeError` for a `since` that is no datetime."""
+        (`createCustomer`), `method` an HTTP method, `path` a request path or the spec's
+        template, `status` 100-599, `since` an aware datetime. `ValueError` for an operationId,
+        method or template the spec or HTTP does not have (a typo never silently matches
+        nothing), a status outside 100-599, a naive `since` or a key the mock does not have;
+        `TypeError` for a filter of another type."""
         return self.app.control.requests(
             api_key, operation=operation, method=method, path=path, status=status, since=since
         )
@@ -167,7 +170,13 @@ class MockServer:
         api_key: str | None = None,
     ) -> list[RecordedRequest]:
         """The matching requests; `AssertionError` unless there are `times` of them (None: at
-        least one), listing every request received instead (personal data masked)."""
+        least one), listing the requests received instead (the newest `LISTED`, personal data
+        masked) and saying when the journal is off or has dropped older ones. `times` is a
+        whole number >= 0 or None: `TypeError`/`ValueError` otherwise, as for the filters."""
+        if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
+            raise TypeError(f"times: expected int or None, got {type(times).__name__}")
+        if times is not None and times < 0:
+            raise ValueError(f"times: {times} is below 0")
         found = self.requests(
             operation, method=method, path=path, status=status, since=since, api_key=api_key
         )
@@ -177,10 +186,25 @@ class MockServer:
         wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items() if v is not None)
         expected = "at least 1" if times is None else str(times)
         received = self.requests(api_key=api_key)
-        listing = "".join(f"\n  {entry!r}" for entry in received) or " nothing"
+        kept = self.app.control.journal.size
+        if not kept:
+            received_text = " nothing: the journal is off (journal_size=0)"
+        else:
+            earlier = len(received) - LISTED
+            listing = "".join(f"\n  {entry!r}" for entry in received[-LISTED:])
+            received_text = (
+                (f" {len(received)}, the newest {LISTED}:" if earlier > 0 else "")
+                + (listing or " nothing")
+                + (
+                    f"\n  (the journal keeps the last {kept} requests of a key; it is full,"
+                    " so older ones may have been dropped)"
+                    if len(received) >= kept
+                    else ""
+                )
+            )
         raise AssertionError(
             f"expected {expected} {operation or 'any'} request(s)"
-            f"{f' with {wanted}' if wanted else ''}, found {len(found)}; received:{listing}"
+            f"{f' with {wanted}' if wanted else ''}, found {len(found)}; received:{received_text}"
         )
 
     def inject(

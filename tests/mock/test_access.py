@@ -160,6 +160,32 @@ async def test_the_admin_token_resets_every_merchant_and_sees_every_journal(
     assert (await merchant_a.get("/customers/guest_user")).status_code == 404
 
 
+async def test_the_admins_journal_says_whose_each_request_was(
+    admin_app: MockApp, merchant_a: httpx.AsyncClient, merchant_b: httpx.AsyncClient
+) -> None:
+    """QA 4, F5: every merchant's requests and those with a wrong key came mixed, with no way
+    to tell them apart. Each now names its merchant as the admin's customers do."""
+    await merchant_b.get("/customers/b_only")
+    await merchant_a.get("/customers/a_only")
+    async with in_process(admin_app, "wrong_key") as stranger:
+        await stranger.get("/customers/stranger")
+    async with admin(admin_app) as client:
+        everyone = (await client.get("/_mock/requests")).json()["requests"]
+        gets_of_b = (
+            await client.get("/_mock/requests", params={"path": "/customers/b_only"})
+        ).json()
+        merchants = (await client.get("/_mock/customers")).json()["merchants"]
+
+    assert [(r["path"], r["merchant"], r["status"]) for r in everyone] == [
+        ("/customers/b_only", 1, 404),
+        ("/customers/a_only", 0, 404),
+        ("/customers/stranger", None, 401),
+    ]
+    assert [r["merchant"] for r in gets_of_b["requests"]] == [1]
+    assert [m["merchant"] for m in merchants] == [0, 1]
+    assert admin_app.control.api_keys[1] == KEY_B
+
+
 async def test_the_admin_seeds_a_named_merchant_but_injects_no_faults(
     admin_app: MockApp, merchant_b: httpx.AsyncClient
 ) -> None:

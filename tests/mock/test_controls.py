@@ -91,6 +91,22 @@ async def test_a_seeded_customer_updates_and_blocks_a_duplicate_create(
         ("faults", {"delay": -1}, "delay: -1 is less than the minimum"),
         ("faults", {"status": 503, "count": 0}, "count: 0 is less than the minimum"),
         ("faults", {"status": 503, "colour": "red"}, "'colour' was unexpected"),
+        # QA 4, F2: each was accepted (204) and never met a request.
+        (
+            "faults",
+            {"status": 503, "path": "/customer/{customer_id}"},
+            "path: '/customer/{customer_id}' is no template of the spec; expected one of",
+        ),
+        ("faults", {"status": 503, "path": "/customers/{id}"}, "is no template of the spec"),
+        (
+            "faults",
+            {"status": 503, "path": "/nowhere"},
+            "path: '/nowhere' is no path of the spec, so no request would meet this fault",
+        ),
+        ("faults", {"status": 503, "path": "/customers/"}, "is no path of the spec"),
+        ("faults", {"status": 503, "method": "GTE"}, "method: 'GTE' is no HTTP method"),
+        # QA 4, F4: a body naming one merchant was ignored, and every merchant reset.
+        ("reset", {"api_key": "key_b"}, "reset: takes no body"),
     ],
 )
 async def test_bad_control_input_is_400_naming_the_problem_and_changes_nothing(
@@ -102,6 +118,19 @@ async def test_bad_control_input_is_400_naming_the_problem_and_changes_nothing(
     assert message in response.json()["error_info"]["developer_message"]
     # Neither a customer "guest_user" nor a fault is in the way of this create.
     assert (await api.post("/customers", data=ELIXIR_CREATE)).status_code == 200
+
+
+async def test_reset_takes_an_empty_body_and_refuses_one_that_is_no_json(
+    api: httpx.AsyncClient,
+) -> None:
+    await api.post("/customers", data=ELIXIR_CREATE)
+
+    garbage = await api.post("/_mock/reset", content=b"garbage{")
+
+    assert garbage.status_code == 400
+    assert (await api.get("/customers/guest_user")).status_code == 200
+    assert (await api.post("/_mock/reset", json={})).status_code == 204
+    assert (await api.get("/customers/guest_user")).status_code == 404
 
 
 async def test_reset_forgets_customers_and_faults(api: httpx.AsyncClient) -> None:
@@ -144,6 +173,14 @@ async def test_a_fault_meets_an_id_holding_a_slash(api: httpx.AsyncClient, fault
 
     assert (await api.get("/customers/other")).status_code == 404
     assert (await api.get("/customers/a%2Fb")).status_code == 429
+
+
+@pytest.mark.parametrize("method", ["PATCH", "delete", "OPTIONS"])
+async def test_a_fault_may_name_any_http_method(api: httpx.AsyncClient, method: str) -> None:
+    """A method the spec lacks still reaches the spec's paths (and is answered 405)."""
+    await api.post("/_mock/faults", json={"status": 429, "method": method, "path": "/customers"})
+
+    assert (await api.request(method.upper(), "/customers")).status_code == 429
 
 
 async def test_a_fault_on_the_template_meets_an_id_holding_a_slash(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -223,6 +224,11 @@ async def test_a_refused_body_no_json_can_carry_leaves_the_journal_readable(
         ({"since": "yesterday"}, "since must be an ISO 8601 time"),
         ({"colour": "red"}, "unexpected 'colour'"),
         ({"operation": "createCustomr"}, "operation: 'createCustomr' is not in the spec"),
+        # A new user's report (QA 4, F1): these answered 200 with nothing matched.
+        ({"method": "GTE"}, "method: 'GTE' is no HTTP method"),
+        ({"path": "/customer/{customer_id}"}, "is no template of the spec; expected one of"),
+        ({"path": "/customers/{id}"}, "path: '/customers/{id}' is no template of the spec"),
+        ({"status": "999"}, "status: 999 is no HTTP status"),
     ],
 )
 async def test_bad_journal_filters_are_400_naming_them(
@@ -232,6 +238,25 @@ async def test_bad_journal_filters_are_400_naming_them(
 
     assert response.status_code == 400
     assert message in response.json()["error_info"]["developer_message"]
+
+
+async def test_delete_takes_no_filters_and_keeps_the_journal(
+    app: MockApp, api: httpx.AsyncClient
+) -> None:
+    """QA 4, F3: `DELETE ...?operation=getCustomer` emptied the whole journal, answering 204."""
+    await api.post("/customers", data=ELIXIR_CREATE)
+    await api.get("/customers/guest_user")
+
+    response = await api.delete("/_mock/requests", params={"operation": "getCustomer"})
+
+    assert response.status_code == 400
+    assert "DELETE takes no filters" in response.json()["error_info"]["developer_message"]
+    assert [r.operation_id for r in app.control.requests(KEY_A)] == [
+        "createCustomer",
+        "getCustomer",
+    ]
+    assert (await api.delete("/_mock/requests")).status_code == 204
+    assert app.control.requests(KEY_A) == []
 
 
 async def test_the_journal_is_a_bounded_ring_per_key() -> None:
@@ -290,9 +315,34 @@ def test_the_repr_shows_path_and_query_with_ids_and_values_masked(
     (entry,) = server.requests()
 
     assert repr(entry).startswith(
-        "RecordedRequest(GET /customers/so…?options.get_client_auth_token=tr… getCustomer -> 404,"
+        "RecordedRequest(GET /customers/s***@example.com?options.get_client_auth_token=tr…"
+        " getCustomer -> 404,"
     )
     assert "someone" not in repr(entry)
+
+
+def test_the_repr_masks_personal_data_as_the_clients_logs_do(
+    server: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """QA 4, F7: the journal kept the first two characters and the client's log the last two
+    digits, so one failing test's output showed `98******10`. Now both mask alike: together
+    they show no more than either."""
+    caplog.set_level(logging.DEBUG, logger="juspay_customers")
+    with server.client() as client:
+        client.customers.create(ELIXIR_CREATE)
+    (entry,) = server.requests("createCustomer")
+
+    shown = repr(entry) + caplog.text
+
+    assert "'mobile_number': '********55'" in repr(entry)
+    assert "'email_address': 'c***@mail.com'" in repr(entry)
+    assert "'first_name': 'J***', 'last_name': 'S***'" in repr(entry)
+    assert "mobile_number=********55 email_address=c***@mail.com" in caplog.text
+    assert "99" not in shown  # the mobile's first digits, in either
+    assert "customer@" not in shown  # the e-mail's local part
+    assert "cu…" not in shown
+    assert "Jo" not in shown  # the names' second letters
+    assert "Sm" not in shown
 
 
 def test_mock_server_requests_and_assert_requested(server: MockServer, live: httpx.Client) -> None:
@@ -323,6 +373,65 @@ def test_assert_requested_with_nothing_received_says_so(server: MockServer) -> N
         server.assert_requested("createCustomer")
 
 
+def test_filters_any_request_may_match_are_taken(server: MockServer, live: httpx.Client) -> None:
+    """What the stricter filters still take: any case of a method, a path the spec lacks
+    (unknown paths are journalled too), the spec's template, the edges of the status range."""
+    live.get("/nowhere")
+    live.patch("/customers/guest_user")
+
+    assert [r.status for r in server.requests(path="/nowhere")] == [404]
+    assert [r.path for r in server.requests(method="patch")] == ["/customers/guest_user"]
+    assert len(server.requests(path="/customers/{customer_id}")) == 1
+    assert server.requests(status=100) == server.requests(status=599) == []
+
+
+@pytest.mark.parametrize(
+    ("times", "error", "message"),
+    [
+        (
+            "1",
+            TypeError,
+            "times: expected int or None, got str",
+        ),  # QA 4, F11: "expected 1, found 1"
+        (True, TypeError, "times: expected int or None, got bool"),
+        (1.0, TypeError, "times: expected int or None, got float"),
+        (-1, ValueError, "times: -1 is below 0"),  # could never pass
+    ],
+)
+def test_assert_requested_refuses_a_times_that_is_no_count(
+    server: MockServer, times: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        server.assert_requested("createCustomer", times=times)
+
+
+def test_assert_requested_says_when_the_journal_is_off() -> None:
+    """QA 4, F12: with the journal off it said "received: nothing" after a create."""
+    with MockServer(api_keys=["k"], journal_size=0) as off, off.client() as client:
+        client.customers.create(ELIXIR_CREATE)
+
+        with pytest.raises(AssertionError, match=r"received: nothing: the journal is off"):
+            off.assert_requested("createCustomer")
+
+
+def test_assert_requested_lists_the_newest_and_says_when_the_journal_is_full() -> None:
+    """QA 4, F12: 2,000 requests made a 198 KB message, and a full ring looked complete."""
+    with MockServer(api_keys=["k"], journal_size=25) as small:
+        with httpx.Client(base_url=small.base_url, auth=("k", "")) as http:
+            for number in range(30):
+                http.get(f"/customers/user_{number:02}")
+
+        with pytest.raises(AssertionError) as failed:
+            small.assert_requested("createCustomer")
+
+    message = str(failed.value)
+    listed = [line for line in message.splitlines() if line.startswith("  RecordedRequest(")]
+    assert "received: 25, the newest 20:" in message
+    assert len(listed) == 20
+    assert listed[-1].startswith("  RecordedRequest(GET /customers/us… getCustomer -> 404")
+    assert "keeps the last 25 requests of a key; it is full" in message
+
+
 def test_requests_since_needs_a_time_zone(server: MockServer) -> None:
     with pytest.raises(ValueError, match="since"):
         server.requests(since=datetime(2026, 1, 1))
@@ -347,6 +456,12 @@ def test_a_misspelled_operation_is_refused_not_matched_by_nothing(server: MockSe
         ({"status": "404"}, TypeError, "status: expected int, got str"),
         ({"status": True}, TypeError, "status: expected int, got bool"),
         ({"path": "customers/x"}, ValueError, "starts with /"),
+        # QA 4, F1: each of these matched nothing, silently.
+        ({"method": "GTE"}, ValueError, "method: 'GTE' is no HTTP method; expected one of"),
+        ({"path": "/customer/{customer_id}"}, ValueError, "is no template of the spec"),
+        ({"path": "/customers/{id}"}, ValueError, "is no template of the spec"),
+        ({"status": 999}, ValueError, "status: 999 is no HTTP status; expected 100-599"),
+        ({"status": 99}, ValueError, "status: 99 is no HTTP status"),
     ],
 )
 def test_filters_of_the_wrong_kind_are_refused_not_matched_by_nothing(
