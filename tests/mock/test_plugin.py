@@ -24,7 +24,7 @@ def readme_merchant_test() -> str:
     """The merchant's test shown in the README, verbatim."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    (block,) = [b for b in blocks if "juspay_client, juspay_mock" in b]
+    (block,) = [b for b in blocks if "def test_signup" in b]
     return block
 
 
@@ -39,6 +39,20 @@ def test_the_fixture_is_a_running_reset_server(
     assert server is juspay_mock_server
     response = httpx.get(f"{server.base_url}/customers/left_over", auth=(server.api_key, ""))
     assert response.status_code == 404
+
+
+def test_the_readme_merchant_test_passes_mypy_strict(tmp_path: Path) -> None:
+    """QA 4: it had no annotations, so a project checked with `mypy --strict` could not copy it."""
+    (tmp_path / "test_signup.py").write_text(readme_merchant_test())
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "test_signup.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_readme_merchant_test_passes_with_only_the_fixtures(tmp_path: Path) -> None:
