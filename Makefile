@@ -84,9 +84,9 @@ demo: $(VENV)/.installed
 # The key and the admin token go through the environment: `ps` shows a command line to everyone.
 mock: export JUSPAY_MOCK_API_KEYS := $(or $(API_KEY),$(JUSPAY_MOCK_API_KEYS),test_key)
 mock: export JUSPAY_MOCK_ADMIN_TOKEN := $(ADMIN_TOKEN)
+mock: export JUSPAY_MOCK_STORE := $(or $(STORE),$(JUSPAY_MOCK_STORE))
 mock: $(VENV)/.installed
-	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080) $(if $(STORE),--store '$(STORE)') \
-		$(if $(WORKERS),--workers $(WORKERS))
+	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080) $(if $(WORKERS),--workers $(WORKERS))
 
 # Debian's redis-server, for --store redis:// and the tests of it (which start their own on a
 # free loopback port): installed with apt when missing and run as root, as bench does for wrk;

@@ -26,7 +26,8 @@ from ._asgi import (
 )
 from ._control import Controls, parse_since
 from ._faults import FaultQueue, misbehave
-from ._journal import DEFAULT_SIZE, Journal, Recorder, filtered
+from ._journal import Journal, Recorder, filtered
+from ._limits import DEFAULT_JOURNAL_SIZE
 from ._operations import FAILED, MAX_BODY_BYTES, TOO_LARGE, Operations, PathEndpoint, failed
 from ._responses import dumps, generic_error, json_response
 from ._spec import compile_spec, load_spec
@@ -377,7 +378,7 @@ def create_app(
     spec: Mapping[str, Any] | None = None,
     *,
     admin_token: str | None = None,
-    journal_size: int = DEFAULT_SIZE,
+    journal_size: int = DEFAULT_JOURNAL_SIZE,
     store: Store | str | None = None,
 ) -> MockApp:
     """The mock as an ASGI app accepting `api_keys`, serving the spec (default: shipped copy).

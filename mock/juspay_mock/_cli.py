@@ -20,12 +20,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._limits import MAX_TIMEOUT, Limits
+from ._limits import DEFAULT_JOURNAL_SIZE, MAX_JOURNAL_SIZE, MAX_TIMEOUT, Limits
 
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
 ENV_ADMIN_TOKEN = "JUSPAY_MOCK_ADMIN_TOKEN"  # noqa: S105 (a variable's name)
 ENV_STORE = "JUSPAY_MOCK_STORE"
-DEFAULT_JOURNAL_SIZE = 10_000
 EXTRA = 'pip install "juspay-customers[mock]"'
 USAGE_ERROR = 2
 
@@ -61,8 +60,8 @@ def _count(text: str) -> int:
 
 def _size(text: str) -> int:
     size = _whole(text)
-    if size < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 0")
+    if not 0 <= size <= MAX_JOURNAL_SIZE:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number in 0-{MAX_JOURNAL_SIZE}")
     return size
 
 

@@ -42,7 +42,7 @@ class Controls:
         self.state = state
         self.journal = journal
         self.faults: FaultQueue = Faults(state.routes) if faults is None else faults
-        self._admin = None if admin_token is None else b"Bearer " + _checked_token(admin_token)
+        self._admin = None if admin_token is None else _checked_token(admin_token)
 
     @property
     def api_keys(self) -> tuple[str, ...]:
@@ -57,10 +57,12 @@ class Controls:
         return api_key
 
     def is_admin(self, authorization: bytes | None) -> bool:
-        """Whether an `Authorization` header (raw bytes) carries the admin token."""
+        """Whether an `Authorization` header (raw bytes) carries the admin token, its scheme
+        `Bearer` in any case (RFC 9110 11.1)."""
         if self._admin is None or authorization is None:
             return False
-        return hmac.compare_digest(authorization, self._admin)
+        scheme, _, token = authorization.partition(b" ")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(token, self._admin)
 
     def reset(self, api_key: str | None = None) -> None:
         """Forget the customers, pending faults and journal of `api_key`, or of every key.
@@ -106,8 +108,9 @@ class Controls:
                 f"seed: customers[{error.index}]: {error.field} {error.value} {where}"
             ) from None
 
-    def inject(self, /, api_key: str | None = None, **fault: Any) -> None:
-        """Queue a fault for `api_key`'s next matching API requests; see `Fault`."""
+    def inject(self, api_key: str | None = None, /, **fault: Any) -> None:
+        """Queue a fault for `api_key`'s next matching API requests; see `Fault`. The key is
+        positional only: an `api_key` among the fault's fields is refused as the schema's."""
         key = self.key(api_key)
         parsed, count = Fault.parse(fault)
         if parsed.method is not None:

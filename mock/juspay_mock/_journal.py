@@ -19,9 +19,9 @@ from typing import Any, Protocol
 from juspay_customers._logs import mask, mask_name
 
 from ._asgi import OWS, RawHeaders, form_pairs
+from ._limits import DEFAULT_JOURNAL_SIZE, MAX_JOURNAL_SIZE
 from ._routes import shown_path
 
-DEFAULT_SIZE = 10_000
 FILTERED = b"[filtered]"
 
 # arrival (epoch s), method, path as sent (`sent_path`), operationId, status, duration (ms),
@@ -211,9 +211,12 @@ class Journal:
 
     __slots__ = ("_rings", "size")
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ValueError(f"juspay_mock: journal_size must be a whole number >= 0, not {size!r}")
+    def __init__(self, size: int = DEFAULT_JOURNAL_SIZE) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_JOURNAL_SIZE:
+            raise ValueError(
+                f"juspay_mock: journal_size must be a whole number in 0-{MAX_JOURNAL_SIZE},"
+                f" not {size!r}"
+            )
         self.size = size
         self._rings: dict[str | None, deque[Record]] = {}
 

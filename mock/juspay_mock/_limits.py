@@ -12,6 +12,10 @@ import math
 from dataclasses import dataclass, fields
 
 MAX_TIMEOUT = 86_400.0  # seconds: one day, so a timer always fits the event loop's clock
+# Requests the journal keeps per API key (`--journal-size`): by default enough for a test suite;
+# at most about a gigabyte of records.
+DEFAULT_JOURNAL_SIZE = 10_000
+MAX_JOURNAL_SIZE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,10 @@ def connect(url: str) -> redis.Redis:
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5)
         client.ping()
     except (redis.RedisError, ValueError) as error:
-        raise ValueError(f"store: cannot reach Redis at {shown_url(url)}: {error}") from None
+        shown = shown_url(url)
+        # redis-py's message may quote a malformed URL, password and all: then its kind only.
+        why = str(error) if shown == url else type(error).__name__
+        raise ValueError(f"store: cannot reach Redis at {shown}: {why}") from None
     return client
 
 

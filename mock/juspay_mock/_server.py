@@ -13,8 +13,8 @@ import uvicorn
 
 from . import _uvicorn
 from ._app import create_app
-from ._journal import DEFAULT_SIZE, RecordedRequest
-from ._limits import Limits
+from ._journal import RecordedRequest
+from ._limits import DEFAULT_JOURNAL_SIZE, Limits
 from ._store import Store
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class MockServer:
         limits: Limits | None = None,
         *,
         admin_token: str | None = None,
-        journal_size: int = DEFAULT_SIZE,
+        journal_size: int = DEFAULT_JOURNAL_SIZE,
         store: Store | str | None = None,
     ) -> None:
         self.app = create_app(

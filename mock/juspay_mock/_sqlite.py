@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS customers (
     UNIQUE (merchant, object_reference_id)
 )
 """
+_COLUMNS = ["merchant", "id", "object_reference_id", "body"]
 
 
 def merchant_digest(api_key: str) -> str:
@@ -45,6 +46,12 @@ class _Database:
         self.connection = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=30
         )
+        # Another program's database with a `customers` table of its own is refused before
+        # anything in it changes (its journal mode included).
+        found = [row[1] for row in self.connection.execute("PRAGMA table_info(customers)")]
+        if found and found != _COLUMNS:
+            self.connection.close()
+            raise ValueError(f"its customers table has the columns {found}, not {_COLUMNS}")
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=FULL")
         self.connection.execute(_SCHEMA)

@@ -155,15 +155,17 @@ class MemoryStore:
         pass
 
 
-# A URL's user and password: after its scheme, up to its host's last @.
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/]*@")
+# A URL's user and password: after its scheme, up to its last @ (a password may hold / or @
+# unencoded; a path with an @ is hidden too, which errs the safe way).
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://).*@")
 STORE_FORMS = "memory, sqlite:///PATH (relative; sqlite:////PATH absolute), redis://HOST:PORT/DB"
 
 
 def shown_url(url: str) -> str:
-    """A store URL as messages show it: any credentials in it (`redis://:PASSWORD@host`)
-    replaced by `***`."""
-    return _CREDENTIALS.sub(r"\1***@", url)
+    """A store URL as messages show it: any credentials in it (`redis://:PASSWORD@host`) and
+    its query (`?password=...`) replaced by `***`."""
+    without_query, question, _ = url.partition("?")
+    return _CREDENTIALS.sub(r"\1***@", without_query) + ("?***" if question else "")
 
 
 def open_store(url: str, api_keys: Iterable[str]) -> Store:

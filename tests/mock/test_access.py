@@ -201,6 +201,30 @@ async def test_the_admin_seeds_a_named_merchant_but_injects_no_faults(
     assert (await merchant_b.get("/customers/guest_user")).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("authorization", "status"),
+    [
+        (f"bearer {ADMIN_TOKEN}", 204),  # a breaker's report: 401, as for BEARER
+        (f"BEARER {ADMIN_TOKEN}", 204),
+        (f"Bearer {ADMIN_TOKEN}", 204),
+        (f"Bearer {ADMIN_TOKEN.upper()}", 401),  # the token itself is exact
+        (f"Bearer  {ADMIN_TOKEN}", 401),
+        (f"Basic {ADMIN_TOKEN}", 401),
+        (ADMIN_TOKEN, 401),
+    ],
+)
+async def test_the_admin_tokens_scheme_is_bearer_in_any_case(
+    admin_app: MockApp, authorization: str, status: int
+) -> None:
+    """RFC 9110 11.1: an authentication scheme is case-insensitive; the token is not."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=admin_app), base_url="http://testserver"
+    ) as client:
+        response = await client.post("/_mock/reset", headers={"Authorization": authorization})
+
+    assert response.status_code == status
+
+
 async def test_without_an_admin_token_configured_no_bearer_is_accepted(app: MockApp) -> None:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"

@@ -128,6 +128,7 @@ def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
         (["--api-key", "a:b"], "", "api_keys[0] contains ':'"),
         (["--merchant-id", ""], "", "merchant_id must be printable ASCII"),
         (["--max-header-size", "0"], "", "argument --max-header-size"),
+        (["--journal-size", "9223372036854775808"], "", "not a whole number in 0-1000000"),
         (["--request-timeout", "nan"], "", "argument --request-timeout"),
         (["--keep-alive-timeout", "inf"], "", "argument --keep-alive-timeout"),
         (["--max-connections", "1.5"], "", "argument --max-connections"),

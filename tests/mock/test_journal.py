@@ -283,7 +283,8 @@ async def test_journal_size_0_records_nothing() -> None:
     assert app.control.requests() == []
 
 
-@pytest.mark.parametrize("size", [-1, 1.5, True])
+# 2**63: a breaker's report, accepted, then no journal and the API key in a logged traceback.
+@pytest.mark.parametrize("size", [-1, 1.5, True, 1_000_001, 2**63])
 def test_a_journal_size_that_is_no_count_is_refused(size: object) -> None:
     with pytest.raises(ValueError, match="journal_size"):
         create_app(API_KEYS, journal_size=size)  # type: ignore[arg-type]

@@ -125,6 +125,12 @@ def test_a_store_url_it_cannot_open_is_a_value_error(url: str) -> None:
         ("postgres://user:s3cretpw@db.example/mock", "'postgres://***@db.example/mock' is none of"),
         ("redis://:s3cretpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
         ("redis://user:s3cr@tpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
+        # A breaker's report: a password in the query, or holding a `/`, was shown.
+        (
+            "redis://127.0.0.1:1/0?password=s3cretpw",
+            "at redis://127.0.0.1:1/0?***: ConnectionError",
+        ),
+        ("redis://:s3cr/tpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
     ],
 )
 def test_a_store_error_never_shows_the_urls_password(url: str, shown: str) -> None:
@@ -134,6 +140,21 @@ def test_a_store_error_never_shows_the_urls_password(url: str, shown: str) -> No
 
     assert shown in str(refused.value)
     assert "s3cr" not in str(refused.value)
+
+
+def test_another_programs_customers_table_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """A breaker's report: it was taken, switched to WAL for good, and every request got 500."""
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE customers (name TEXT, email TEXT)")
+
+    with pytest.raises(
+        ValueError, match=r"its customers table has the columns \['name', 'email'\]"
+    ):
+        open_store(f"sqlite:///{other}", [KEY_A])
+
+    with sqlite3.connect(other) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
 def test_the_store_url_may_come_from_the_environment(database: Path) -> None:
