@@ -57,8 +57,16 @@ def juspay_mock(juspay_mock_server: MockServer) -> MockServer:
     return juspay_mock_server
 
 
+# What a `Juspay` client reads from the environment besides its key and URL, which the fixture
+# gives: a developer's real merchant id or environment must not reach the mock's journal.
+_CLIENT_ENVIRONMENT = ("JUSPAY_MERCHANT_ID", "JUSPAY_ENVIRONMENT")
+
+
 @pytest.fixture
-def juspay_client(juspay_mock: MockServer) -> Iterator[Juspay]:
-    """A `juspay_customers.Juspay` client for the mock, closed after the test."""
+def juspay_client(juspay_mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Juspay]:
+    """A `juspay_customers.Juspay` client for the mock, closed after the test; it takes
+    nothing from `JUSPAY_MERCHANT_ID` or `JUSPAY_ENVIRONMENT` (unset for the test)."""
+    for name in _CLIENT_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
     with juspay_mock.client() as client:
         yield client

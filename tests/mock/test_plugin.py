@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -39,6 +40,41 @@ def test_the_fixture_is_a_running_reset_server(
     assert server is juspay_mock_server
     response = httpx.get(f"{server.base_url}/customers/left_over", auth=(server.api_key, ""))
     assert response.status_code == 404
+
+
+HERMETIC_TEST = """
+import pytest
+from juspay_customers import NotFoundError
+
+
+def test_the_client_takes_nothing_from_the_developers_environment(juspay_client, juspay_mock):
+    assert juspay_client.merchant_id is None
+    assert juspay_client.environment == "sandbox"
+    with pytest.raises(NotFoundError):
+        juspay_client.customers.get("anyone")
+    (entry,) = juspay_mock.requests()
+    assert entry.header("x-merchantid") is None
+"""
+
+
+def test_the_client_fixture_is_hermetic(tmp_path: Path) -> None:
+    """QA 4: with JUSPAY_MERCHANT_ID set in the shell, the fixture's client sent it."""
+    (tmp_path / "test_hermetic.py").write_text(HERMETIC_TEST)
+    env = {
+        **os.environ,
+        "JUSPAY_MERCHANT_ID": "my_real_merchant",
+        "JUSPAY_ENVIRONMENT": "production",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_hermetic.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_readme_merchant_test_passes_mypy_strict(tmp_path: Path) -> None:
