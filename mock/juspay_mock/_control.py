@@ -126,7 +126,7 @@ class Controls:
         self.faults.add(key, parsed, count)
 
     def customers(self, api_key: str | None = None) -> list[dict[str, Any]]:
-        """Every customer `api_key` has stored, as the API answers them, oldest first."""
+        """Every customer `api_key` has stored, as the API answers them, in the order stored."""
         return [loads(body) for body in self.state.store[self.key(api_key)].bodies()]
 
     def customer(self, id_or_reference: str, api_key: str | None = None) -> dict[str, Any] | None:

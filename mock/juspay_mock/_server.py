@@ -127,7 +127,7 @@ class MockServer:
         self.app.control.seed(customers, api_key)
 
     def customers(self, api_key: str | None = None) -> list[dict[str, Any]]:
-        """Every stored customer of `api_key`, as the API answers them, oldest first."""
+        """Every stored customer of `api_key`, as the API answers them, in the order stored."""
         return self.app.control.customers(api_key)
 
     def customer(self, id_or_reference: str, api_key: str | None = None) -> dict[str, Any] | None:

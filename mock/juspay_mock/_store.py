@@ -66,7 +66,7 @@ class CustomerStore(Protocol):
         """Apply `change` to the stored customer `key` atomically; None if there is none."""
 
     def bodies(self) -> list[bytes]:
-        """Every customer's body, oldest first."""
+        """Every customer's body, in the order stored (first stored first)."""
 
 
 class Store(Protocol):
