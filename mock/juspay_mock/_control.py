@@ -149,10 +149,10 @@ class Controls:
         `every_key`), oldest first, filtered: `operation` an operationId, `method` any case,
         `path` the request's path (as sent, or percent-decoded) or its spec template
         (`/customers/{customer_id}`), `status`, `since` an aware datetime (received at or
-        after it). `ValueError` for an operationId the spec does not have (a misspelled one
-        would match nothing, silently) or a `path` not starting with `/`, `TypeError` for a
-        filter of another type (a `since` that is no datetime), `ValueError` for a naive
-        `since`."""
+        after it). A misspelled filter would match nothing, silently: `ValueError` for an
+        operationId or a template the spec does not have, a method none of HTTP's (`METHODS`),
+        a status outside 100-599, a `path` not starting with `/` and a naive `since`;
+        `TypeError` for a filter of another type (a `since` that is no datetime)."""
         key = None if every_key else self.key(api_key)
         matches = self._matcher(operation, method, path, status, since)
         return [
@@ -255,7 +255,7 @@ def _checked_template(path: str, templates: Iterable[str]) -> None:
 
 def _within(path: str, templates: Iterable[str]) -> bool:
     """Whether a request path could have `path` as one of its names (`Routes.names`): as
-    sent or percent-decoded, so a decoded id may hold a `/`. Each parameter is one segment."""
+    sent or percent-decoded, so a decoded id may hold a `/`."""
     for template in templates:
         static, brace, _ = template.partition("{")
         if path == template or (brace and path.startswith(static) and path != static):
