@@ -83,7 +83,7 @@ demo: $(VENV)/.installed
 .PHONY: mock redis-server
 # The key and the admin token go through the environment: `ps` shows a command line to everyone.
 mock: export JUSPAY_MOCK_API_KEYS := $(or $(API_KEY),$(JUSPAY_MOCK_API_KEYS),test_key)
-mock: export JUSPAY_MOCK_ADMIN_TOKEN := $(ADMIN_TOKEN)
+mock: export JUSPAY_MOCK_ADMIN_TOKEN := $(or $(ADMIN_TOKEN),$(JUSPAY_MOCK_ADMIN_TOKEN))
 mock: export JUSPAY_MOCK_STORE := $(or $(STORE),$(JUSPAY_MOCK_STORE))
 mock: $(VENV)/.installed
 	@juspay-mock --host 127.0.0.1 --port $(or $(PORT),8080) $(if $(WORKERS),--workers $(WORKERS))

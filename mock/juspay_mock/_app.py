@@ -84,6 +84,7 @@ def _control_routes(control: Controls) -> list[Route]:
 
     async def reset(request: Request) -> Response:
         caller = _caller(control, request)
+        _no_query(request, "reset")
         if await _control_json(request, "reset"):
             # The admin's reset empties every merchant: a body naming one would be ignored.
             raise HTTPException(
@@ -94,6 +95,7 @@ def _control_routes(control: Controls) -> list[Route]:
 
     async def seed(request: Request) -> Response:
         caller = _caller(control, request)
+        _no_query(request, "seed")
         document = await _control_json(request, "seed")
         unknown = document.keys() - {"customers", "api_key"}
         if unknown:
@@ -117,11 +119,13 @@ def _control_routes(control: Controls) -> list[Route]:
 
     async def faults(request: Request) -> Response:
         api_key = _merchant_only(_caller(control, request), "faults")
+        _no_query(request, "faults")
         _control_call(control.inject, api_key, **await _control_json(request, "faults"))
         return Response(status_code=204)
 
     async def customers(request: Request) -> Response:
         caller = _caller(control, request)
+        _no_query(request, "customers")
         if caller.api_key is not None:
             return _json({"customers": control.customers(caller.api_key)})
         merchants = [
@@ -132,6 +136,7 @@ def _control_routes(control: Controls) -> list[Route]:
 
     async def customer(request: Request) -> Response:
         api_key = _merchant_only(_caller(control, request), "customers")
+        _no_query(request, "customers")
         found = control.customer(request.path_params["customer_id"], api_key)
         if found is None:
             return Response(control.state.errors.not_found, 404, media_type="application/json")
@@ -140,7 +145,7 @@ def _control_routes(control: Controls) -> list[Route]:
     async def requests(request: Request) -> Response:
         caller = _caller(control, request)
         if request.method == "DELETE":
-            if request.query_params:
+            if request.query_params or await _control_json(request, "requests"):
                 raise HTTPException(
                     400, "requests: DELETE takes no filters; it empties the journal"
                 )
@@ -165,6 +170,13 @@ def _control_routes(control: Controls) -> list[Route]:
         Route("/_mock/customers/{customer_id}", customer, methods=["GET"]),
         Route("/_mock/requests", requests, methods=["GET", "DELETE"]),
     ]
+
+
+def _no_query(request: Request, control: str) -> None:
+    """400 for a query on a control that reads none: a parameter it would silently ignore
+    (`?api_key=` on the admin's reset, which empties every merchant) is refused."""
+    if request.url.query:
+        raise HTTPException(400, f"{control}: takes no query parameters")
 
 
 def _filters(request: Request) -> dict[str, Any]:
@@ -389,13 +401,16 @@ def create_app(
     `"sqlite:///mock.db"`).
 
     `ValueError` for an empty API key, one containing `:` (Basic auth could not carry it), a
-    `merchant_id` no header can carry, an admin token that is not printable ASCII, or a
-    negative journal size.
+    `merchant_id` no header can carry, an admin token that is not printable ASCII, a journal
+    size outside 0-1,000,000, or a `Store` opened for other keys.
     """
     compiled = compile_spec(load_spec() if spec is None else spec)
     state = State(compiled, api_keys, merchant_id, None if isinstance(store, str) else store)
     if isinstance(store, str):  # opened once the keys are known to be good
         state.store = open_store(store, state.api_keys)
+    missing = [index for index, key in enumerate(state.api_keys) if key not in state.store]
+    if missing:  # its requests would fail, and log the key; by index: a key is never shown
+        raise ValueError(f"juspay_mock: the store was opened without api_keys{missing}")
     journal: Recorder = Journal(journal_size)
     faults: FaultQueue | None = None
     shared = getattr(state.store, "shared", None)

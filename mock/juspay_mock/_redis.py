@@ -85,7 +85,7 @@ def connect(url: str) -> redis.Redis:
     try:
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5)
         client.ping()
-    except (redis.RedisError, ValueError) as error:
+    except (redis.RedisError, ValueError, TypeError) as error:  # TypeError: an unknown ?option
         shown = shown_url(url)
         # redis-py's message may quote a malformed URL, password and all: then its kind only.
         why = str(error) if shown == url else type(error).__name__

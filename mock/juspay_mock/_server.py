@@ -171,8 +171,9 @@ class MockServer:
     ) -> list[RecordedRequest]:
         """The matching requests; `AssertionError` unless there are `times` of them (None: at
         least one), listing the requests received instead (the newest `LISTED`, personal data
-        masked) and saying when the journal is off or has dropped older ones. `times` is a
-        whole number >= 0 or None: `TypeError`/`ValueError` otherwise, as for the filters."""
+        masked) and saying when the journal is full (older ones may have been dropped); with
+        the journal off it always fails, as nothing can be checked. `times` is a whole number
+        >= 0 or None: `TypeError`/`ValueError` otherwise, as for the filters."""
         if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
             raise TypeError(f"times: expected int or None, got {type(times).__name__}")
         if times is not None and times < 0:
@@ -180,28 +181,28 @@ class MockServer:
         found = self.requests(
             operation, method=method, path=path, status=status, since=since, api_key=api_key
         )
+        kept = self.app.control.journal.size
+        if not kept:  # `times=0` would pass whatever was sent
+            raise AssertionError(
+                f"the journal is off (journal_size=0): no {operation or 'request'} can be checked"
+            )
         if len(found) == times or (times is None and found):
             return found
         filters = {"method": method, "path": path, "status": status, "since": since}
         wanted = ", ".join(f"{k}={v!r}" for k, v in filters.items() if v is not None)
         expected = "at least 1" if times is None else str(times)
         received = self.requests(api_key=api_key)
-        kept = self.app.control.journal.size
-        if not kept:
-            received_text = " nothing: the journal is off (journal_size=0)"
-        else:
-            earlier = len(received) - LISTED
-            listing = "".join(f"\n  {entry!r}" for entry in received[-LISTED:])
-            received_text = (
-                (f" {len(received)}, the newest {LISTED}:" if earlier > 0 else "")
-                + (listing or " nothing")
-                + (
-                    f"\n  (the journal keeps the last {kept} requests of a key; it is full,"
-                    " so older ones may have been dropped)"
-                    if len(received) >= kept
-                    else ""
-                )
+        listing = "".join(f"\n  {entry!r}" for entry in received[-LISTED:])
+        received_text = (
+            (f" {len(received)}, the newest {LISTED}:" if len(received) > LISTED else "")
+            + (listing or " nothing")
+            + (
+                f"\n  (the journal keeps the last {kept} requests of a key; it is full,"
+                " so older ones may have been dropped)"
+                if len(received) >= kept
+                else ""
             )
+        )
         raise AssertionError(
             f"expected {expected} {operation or 'any'} request(s)"
             f"{f' with {wanted}' if wanted else ''}, found {len(found)}; received:{received_text}"

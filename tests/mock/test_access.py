@@ -160,6 +160,29 @@ async def test_the_admin_token_resets_every_merchant_and_sees_every_journal(
     assert (await merchant_a.get("/customers/guest_user")).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/_mock/reset?api_key=key_b"),  # a re-check: 204, and every merchant emptied
+        ("POST", "/_mock/seed?api_key=key_b"),
+        ("GET", "/_mock/customers?merchant=1"),
+        ("GET", "/_mock/customers/guest_user?x=1"),
+    ],
+)
+async def test_a_control_that_reads_no_query_refuses_one(
+    admin_app: MockApp, merchant_a: httpx.AsyncClient, method: str, path: str
+) -> None:
+    await merchant_a.post("/customers", data=ELIXIR_CREATE)
+    async with admin(admin_app) as client:
+        as_admin = await client.request(method, path, json={"customers": []})
+    as_merchant = await merchant_a.request(method, path, json={"customers": []})
+
+    assert as_admin.status_code in (400, 403)  # 403: one customer is a merchant's to read
+    assert as_merchant.status_code == 400
+    assert "takes no query parameters" in as_merchant.json()["error_info"]["developer_message"]
+    assert (await merchant_a.get("/customers/guest_user")).status_code == 200
+
+
 async def test_the_admins_journal_says_whose_each_request_was(
     admin_app: MockApp, merchant_a: httpx.AsyncClient, merchant_b: httpx.AsyncClient
 ) -> None:

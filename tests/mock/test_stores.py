@@ -131,6 +131,8 @@ def test_a_store_url_it_cannot_open_is_a_value_error(url: str) -> None:
             "at redis://127.0.0.1:1/0?***: ConnectionError",
         ),
         ("redis://:s3cr/tpw@127.0.0.1:1/0", "cannot reach Redis at redis://***@127.0.0.1:1/0"),
+        # A re-check: an option redis-py does not know was a TypeError and a traceback.
+        ("redis://127.0.0.1:1/0?PASSWORD=s3cretpw", "at redis://127.0.0.1:1/0?***: TypeError"),
     ],
 )
 def test_a_store_error_never_shows_the_urls_password(url: str, shown: str) -> None:
@@ -140,6 +142,17 @@ def test_a_store_error_never_shows_the_urls_password(url: str, shown: str) -> No
 
     assert shown in str(refused.value)
     assert "s3cr" not in str(refused.value)
+
+
+def test_a_store_opened_for_other_keys_is_refused_without_showing_them() -> None:
+    """A re-check: every request of the key the store lacked got a 500, and the log held the
+    key (`KeyError: 'otherSECRET'`)."""
+    store = open_store("memory", [KEY_A])
+
+    with pytest.raises(ValueError, match=r"the store was opened without api_keys\[1\]") as refused:
+        create_app([KEY_A, "otherSECRET"], store=store)
+
+    assert "otherSECRET" not in str(refused.value)
 
 
 def test_another_programs_customers_table_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
