@@ -5,7 +5,7 @@ own checks against a server (or an ASGI app in process); `judge` gives its verdi
 `ExitCode` and a reason); `write_reports` writes `coverage.md` and `junit.xml`. `prove` runs
 it against the broken variants of the mock (`juspay_contract.variants`, needs `[mock]`).
 
-Everything here needs the `contract` extra (`pip install "juspay-customers[contract]"`). The
+Everything here needs the `contract` extra (`pip install "./juspay-customers[contract]"`). The
 names load on first use, so the package itself imports without it: `juspay-contract` can then
 say which extra is missing instead of failing on an import.
 """

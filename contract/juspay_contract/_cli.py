@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from ._secrets import Secret
 
 ENV_KEY = "JUSPAY_API_KEY"
-EXTRA = 'pip install "juspay-customers[contract]"'
+# From a clone's folder or the wheel: the package is not on PyPI (README, Contract tests).
+EXTRA = 'pip install "./juspay-customers[contract]" (a clone; or the wheel with [contract])'
 USAGE_ERROR = 2  # ExitCode.USAGE, argparse's own
 # RunOptions' fields, as the options that set them.
 FLAGS = {
@@ -280,7 +281,9 @@ def _prove(parser: _Parser, args: argparse.Namespace) -> int:
     try:
         from .variants import BROKEN_VARIANTS
     except ImportError as error:
-        parser.error(f"prove needs the mock: install juspay-customers[contract,mock] ({error})")
+        parser.error(
+            f'prove needs the mock: pip install "./juspay-customers[contract,mock]" ({error})'
+        )
     by_name = {variant.name: variant for variant in BROKEN_VARIANTS}
     unknown = [name for name in args.variant or () if name not in by_name]
     if unknown:

@@ -2,7 +2,7 @@
 
 `create_app()` gives the ASGI app; `MockServer` runs it on a free loopback port for tests.
 
-Everything here needs the `mock` extra (`pip install "juspay-customers[mock]"`). The names load
+Everything here needs the `mock` extra (`pip install "./juspay-customers[mock]"`). The names load
 on first use, so the package itself imports without it: the pytest plugin and `juspay-mock`
 can then say which extra is missing instead of failing on an import.
 """

@@ -25,7 +25,9 @@ from ._limits import DEFAULT_JOURNAL_SIZE, MAX_JOURNAL_SIZE, MAX_TIMEOUT, Limits
 ENV_KEYS = "JUSPAY_MOCK_API_KEYS"
 ENV_ADMIN_TOKEN = "JUSPAY_MOCK_ADMIN_TOKEN"  # noqa: S105 (a variable's name)
 ENV_STORE = "JUSPAY_MOCK_STORE"
-EXTRA = 'pip install "juspay-customers[mock]"'
+# From a clone's folder or the wheel: the package is not on PyPI, and a name pip looks up in an
+# index could be anyone's.
+EXTRA = 'pip install "./juspay-customers[mock]" (a clone; or the wheel with [mock])'
 USAGE_ERROR = 2
 
 

@@ -191,7 +191,8 @@ def open_store(url: str, api_keys: Iterable[str]) -> Store:
             from ._redis import RedisStore
         except ImportError:
             raise ValueError(
-                'store: Redis needs its extra: pip install "juspay-customers[mock,redis]"'
+                'store: Redis needs its extra: pip install "./juspay-customers[mock,redis]"'
+                " (a clone; or the wheel with [mock,redis])"
             ) from None
         return RedisStore(url, api_keys)
     raise ValueError(f"store: {shown_url(url)!r} is none of: {STORE_FORMS}")

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 MISSING_EXTRA = (
-    'juspay_mock fixtures need the mock extra: pip install "juspay-customers[mock]" '
+    'juspay_mock fixtures need the mock extra: pip install "./juspay-customers[mock]" (a clone;'
+    " or the wheel with [mock]) "
     "(No module named {module!r})"
 )
 _OWN_PACKAGES = frozenset({"juspay_mock", "juspay_customers", "juspay_customers_client"})

@@ -90,7 +90,7 @@ def test_without_the_extra_the_command_names_it_in_one_line(args: list[str]) -> 
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert 'pip install "juspay-customers[mock]"' in result.stderr
+    assert 'pip install "./juspay-customers[mock]" (a clone; or the wheel' in result.stderr
 
 
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -282,4 +282,4 @@ def test_without_the_redis_extra_the_store_names_it_in_one_line() -> None:
 
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert 'pip install "juspay-customers[mock,redis]"' in result.stderr
+    assert 'pip install "./juspay-customers[mock,redis]" (a clone;' in result.stderr

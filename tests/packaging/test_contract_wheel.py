@@ -113,7 +113,7 @@ def test_prove_without_the_mock_says_which_extra_it_needs(
     result = with_contract.run("juspay-contract", "prove", cwd=tmp_path)
 
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "install juspay-customers[contract,mock]" in result.stderr
+    assert 'pip install "./juspay-customers[contract,mock]"' in result.stderr
 
 
 def test_prove_from_the_wheel_catches_a_variant(venv: VenvFactory, tmp_path: Path) -> None:

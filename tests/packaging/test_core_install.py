@@ -12,7 +12,7 @@ import pytest
 
 from tests.packaging.conftest import Venv, VenvFactory
 
-INSTALL_MOCK = 'pip install "juspay-customers[mock]"'
+INSTALL_MOCK = 'pip install "./juspay-customers[mock]" (a clone; or the wheel with [mock])'
 
 UNRELATED_TEST = """
 def test_arithmetic():
@@ -99,4 +99,4 @@ def test_juspay_contract_says_in_one_line_which_extra_to_install(
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert 'pip install "juspay-customers[contract]"' in line
+    assert 'pip install "./juspay-customers[contract]" (a clone;' in line
