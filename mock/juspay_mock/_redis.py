@@ -80,10 +80,18 @@ return false
 """
 
 
+# Seconds a command waits for Redis's answer (`?socket_timeout=` in the URL overrides it). The
+# store is synchronous, so the whole process waits with it: a Redis that stops answering fails
+# a request with 500 after this, not after the 30 s a client waits by default.
+SOCKET_TIMEOUT = 5.0
+
+
 def connect(url: str) -> redis.Redis:
     """A client for `url`; `ValueError` if the server cannot be reached."""
     try:
-        client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5)
+        client = redis.Redis.from_url(
+            url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT
+        )
         client.ping()
     except (redis.RedisError, ValueError, TypeError) as error:  # TypeError: an unknown ?option
         shown = shown_url(url)

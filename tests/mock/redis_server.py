@@ -29,6 +29,13 @@ MISSING = (
 @contextmanager
 def redis_server(directory: Path) -> Iterator[str]:
     """A Redis server, no persistence, on 127.0.0.1; yields its `redis://` URL."""
+    with redis_process(directory) as (url, _):
+        yield url
+
+
+@contextmanager
+def redis_process(directory: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`redis_server`, with its process (to stop it, as a hung Redis)."""
     if REDIS_SERVER is None:
         if os.environ.get("CI"):  # CI's make test installs it: missing there is a failure
             pytest.fail(MISSING)
@@ -60,7 +67,7 @@ def redis_server(directory: Path) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", process
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from tests.mock.cli_helpers import COMMAND, free_port, start
-from tests.mock.redis_server import redis_server
+from tests.mock.redis_server import redis_process, redis_server
 
 AUTH = ("k", "")
 
@@ -250,6 +250,43 @@ def test_an_unreachable_redis_is_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1
     assert "cannot reach Redis" in result.stderr
+
+
+def test_a_redis_that_stops_answering_fails_a_request_with_500_then_recovers(
+    tmp_path: Path,
+) -> None:
+    """A hung Redis (stopped with SIGSTOP) fails the request after the URL's `socket_timeout`
+    (default 5 s) with the generic 500, not after a client's own 30 s timeout; once Redis
+    answers again, so does the mock."""
+    from juspay_mock import MockServer
+
+    with (
+        redis_process(tmp_path) as (url, process),
+        MockServer(["k"], store=f"{url}?socket_timeout=0.5") as server,
+    ):
+        customers = f"{server.base_url}/customers"
+        data = {"object_reference_id": "u", "mobile_number": "12345"}
+        assert httpx.post(customers, data=data, auth=AUTH).status_code == 200
+        process.send_signal(signal.SIGSTOP)
+        try:
+            hung = httpx.get(f"{customers}/u", auth=AUTH, timeout=20)
+        finally:
+            process.send_signal(signal.SIGCONT)
+        again = httpx.get(f"{customers}/u", auth=AUTH)
+
+    assert hung.status_code == 500
+    assert hung.json()["error_code"] == "internal_server_error"
+    assert again.status_code == 200
+    assert again.json()["object_reference_id"] == "u"
+
+
+def test_a_redis_command_waits_5_seconds_by_default_as_the_readme_says(fresh: str) -> None:
+    from juspay_mock._redis import connect
+
+    client = connect(fresh)
+
+    assert client.connection_pool.connection_kwargs["socket_timeout"] == 5.0
+    client.close()
 
 
 def test_redis_holds_no_api_key(two: tuple[str, str], fresh: str) -> None:
