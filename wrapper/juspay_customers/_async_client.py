@@ -11,10 +11,11 @@ import httpx
 
 from ._base_client import BaseClient
 from ._resource import CustomersResource
+from ._transport import send_async
 
 # As in _client: what a call needs loads on the first call.
 if TYPE_CHECKING:
-    from ._core import Flow, Reply, Request
+    from ._core import Flow, Reply
     from ._models import Customer, RawResponse
 
     AsyncCustomers: TypeAlias = CustomersResource[
@@ -49,7 +50,7 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
                 await asyncio.sleep(step)
                 reply = None
             else:
-                reply = await _send(self._http, step)
+                reply = await send_async(self._http, step)
 
     async def _run(self, flow: Flow) -> Customer:
         return (await self._run_raw(flow)).parse()
@@ -69,16 +70,3 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-
-async def _send(http: httpx.AsyncClient, request: Request) -> Reply:
-    try:
-        return await http.request(**request.kwargs)
-    except httpx.RequestError as error:
-        return error
-    except RuntimeError:
-        if not http.is_closed:
-            raise
-        from ._core import closed_client_error
-
-        raise closed_client_error(request) from None

@@ -10,11 +10,12 @@ import httpx
 
 from ._base_client import BaseClient
 from ._resource import CustomersResource
+from ._transport import send
 
 # What a call needs (flows, the generated client, the typed customer) loads on the first
 # call, so `from juspay_customers import Juspay` costs little more than `import httpx`.
 if TYPE_CHECKING:
-    from ._core import Flow, Reply, Request
+    from ._core import Flow, Reply
     from ._models import Customer, RawResponse
 
     SyncCustomers: TypeAlias = CustomersResource[Customer, RawResponse[Customer]]
@@ -47,7 +48,7 @@ class Juspay(BaseClient[httpx.Client]):
                 time.sleep(step)
                 reply = None
             else:
-                reply = _send(self._http, step)
+                reply = send(self._http, step)
 
     def _run(self, flow: Flow) -> Customer:
         return self._run_raw(flow).parse()
@@ -67,16 +68,3 @@ class Juspay(BaseClient[httpx.Client]):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _send(http: httpx.Client, request: Request) -> Reply:
-    try:
-        return http.request(**request.kwargs)
-    except httpx.RequestError as error:
-        return error
-    except RuntimeError:
-        if not http.is_closed:
-            raise
-        from ._core import closed_client_error
-
-        raise closed_client_error(request) from None

@@ -360,6 +360,19 @@ def closed_client_error(request: Request) -> APIConnectionError:
     )
 
 
+def other_loop_error(request: Request, error: RuntimeError) -> APIConnectionError:
+    """For an AsyncJuspay whose connections belong to an event loop that has closed since
+    (one client across `asyncio.run` calls): httpx's RuntimeError, as a JuspayError."""
+    method, _, path = request.label.partition(" ")
+    message = (
+        f"{request.label} failed: RuntimeError: {error}; an AsyncJuspay's connections belong "
+        "to the event loop it first ran in: make one client per event loop"
+    )
+    if method == "POST":
+        message += "; the server may have acted on it"
+    return APIConnectionError(message, method=method, path=path)
+
+
 def _connection_error(
     request: Request, error: Reply, retries: int, *, reached: bool
 ) -> APIConnectionError:
