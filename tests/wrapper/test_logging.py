@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from juspay_customers import _core
+from juspay_customers import NotFoundError, _core
 from juspay_customers._config import ClientOptions
 from juspay_customers._logs import describe, mask
 
@@ -53,10 +53,44 @@ def assert_no_secrets(text: str, api_key: str) -> None:
         ("/customers/guest.9988776655@mail.com", "/customers/g***@mail.com"),
         ("cst_om2l6ctlptxwxuzj", "cst_om2l6ctlptxwxuzj"),
         ("guest_user", "guest_user"),
+        # A breaker's report (QA 5): addresses the client accepts, shown whole or in part.
+        ('"john.doe"@mail.com', '"***@mail.com'),
+        ("john{doe}@mail.com", "j***@mail.com"),
+        ("john.doe=x@mail.com", "j***@mail.com"),
+        ("john!d@mail.com", "j***@mail.com"),
+        ("o'brien@mail.com", "o***@mail.com"),
+        ("josé@mail.com", "j***@mail.com"),
+        # ... and numbers as a server may format them.
+        ("998-877-6655", "***-***-**55"),
+        ("998 877 665", "*** *** *65"),
+        ("+91 (22) 1234-5678", "+** (**) ****-**78"),
     ],
 )
 def test_mask(value: str, masked: str) -> None:
     assert mask(value) == masked
+
+
+def test_httpx_request_lines_show_the_customer_id_masked(
+    facade: Facade, caplog: pytest.LogCaptureFixture
+) -> None:
+    """QA 5: an app logging at INFO got httpx's own line, `GET .../customers/jo.doe%40mail.com`,
+    beside the facade's masked one. Lines for other URLs are left as httpx wrote them."""
+    juspay = facade.client()
+    caplog.set_level(logging.INFO)
+    juspay.customers.create({**ELIXIR_CREATE, "object_reference_id": "jo.doe@mail.com"})
+    juspay.customers.update("jo.doe@mail.com", mobile_number="9988776655")
+    with pytest.raises(NotFoundError):
+        juspay.customers.get("9988776600", get_client_auth_token=True)
+    httpx.get(f"{facade.server.base_url}/elsewhere/9988776611")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert len(lines) == 4
+    assert "/customers/j***@mail.com " in lines[1]
+    assert "/customers/********00?options.get_client_auth_token=true " in lines[2]
+    assert "/elsewhere/9988776611 " in lines[3]
+    shown = "\n".join(lines[:3])
+    for secret in ("jo.doe", "9988776655", "9988776600"):
+        assert secret not in shown
 
 
 def test_a_request_repr_shows_only_its_masked_label() -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar
 import httpx
 
 from ._errors import ParameterError
-from ._logs import configure_from_env
+from ._logs import configure_from_env, mask_httpx_urls
 from ._options import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -72,6 +72,7 @@ class BaseClient(Generic[HttpT]):
             default_headers=default_headers,
             default_timeout=DEFAULT_TIMEOUT if http_client is None else http_client.timeout,
         )
+        mask_httpx_urls(self._options.base_url)
         self._owns_http = http_client is None
         self._http: HttpT = (
             self._http_class(

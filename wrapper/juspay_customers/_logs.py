@@ -1,4 +1,8 @@
-"""The package logger: silent unless JUSPAY_LOG asks, and never showing personal data."""
+"""The package logger: silent unless JUSPAY_LOG asks, and never showing personal data.
+
+httpx logs each request's URL on its own logger (`httpx`, INFO), and a customer's id there may
+be an e-mail or a mobile number: `mask_httpx_urls` masks it in those lines too.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,16 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Final
+from urllib.parse import unquote
 
 logger: Final = logging.getLogger("juspay_customers")
 
-_EMAIL: Final = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@")
-_DIGITS: Final = re.compile(r"\d{4,}")
+# The local part of an address: any characters up to `@` but spaces and `/` (a path before
+# it stays), so quoted and unusual ones (`"j.d"@x`, `j{d}@x`) are masked too.
+_EMAIL: Final = re.compile(r"([^\s/@])[^\s/@]*@")
+# A number, with the separators people write in one (`998-877 66.55`, `(22) 1234`).
+_NUMBER: Final = re.compile(r"\d(?:[\d\s().-]*\d)?")
+_DIGIT: Final = re.compile(r"\d")
 _LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO}
 _configured = False
 
@@ -32,13 +41,22 @@ def configure_from_env() -> None:
 
 
 def mask_email(value: object) -> str:
-    """`customer@mail.com` -> `c***@mail.com`."""
+    """`customer@mail.com` -> `c***@mail.com`: the local part but its first character."""
     return _EMAIL.sub(r"\1***@", str(value))
 
 
 def mask_mobile(value: object) -> str:
-    """`9988776655` -> `********55`."""
-    return _DIGITS.sub(lambda m: "*" * (len(m[0]) - 2) + m[0][-2:], str(value))
+    """`9988776655` -> `********55`, `998-877-6655` -> `***-***-**55`: every digit of a number
+    of four or more digits but its last two, separators kept."""
+    return _NUMBER.sub(_mask_number, str(value))
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    number = match[0]
+    digits = len(_DIGIT.findall(number))
+    if digits < 4:
+        return number
+    return _DIGIT.sub("*", number, count=digits - 2)
 
 
 def mask(value: object) -> str:
@@ -60,3 +78,34 @@ def describe(fields: Mapping[str, object]) -> str:
         f"{key}={mask_name(value) if key.endswith('name') else mask(value)}"
         for key, value in fields.items()
     )
+
+
+class _MaskedHttpxUrls(logging.Filter):
+    """On httpx's logger: its request line (`HTTP Request: GET <url> ...`) with the customer id
+    masked, for URLs under a client's base URL only (other requests' lines are left alone)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefixes: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 1:
+            url = str(args[1])
+            for prefix in self.prefixes:
+                if url.startswith(prefix):
+                    segment, query_mark, query = url[len(prefix) :].partition("?")
+                    shown = f"{prefix}{mask(unquote(segment))}{query_mark}{query}"
+                    record.args = (args[0], shown, *args[2:])
+                    break
+        return True
+
+
+_httpx_urls: Final = _MaskedHttpxUrls()
+
+
+def mask_httpx_urls(base_url: str) -> None:
+    """Mask customer ids in httpx's log lines for requests to `base_url` (a client's)."""
+    if not _httpx_urls.prefixes:
+        logging.getLogger("httpx").addFilter(_httpx_urls)
+    _httpx_urls.prefixes.add(f"{base_url}/customers/")
