@@ -334,6 +334,47 @@ def test_malformed_constructor_arguments_are_named_at_construction(
     assert "secret" not in str(caught.value)
 
 
+@pytest.mark.parametrize("client_class", [Juspay, AsyncJuspay])
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("ALL_PROXY", "socks5://proxy.corp:1080", "pip install httpx[socks]"),  # no socksio
+        ("HTTPS_PROXY", "ftp://user:secret@proxy.corp", "ValueError"),
+        ("HTTP_PROXY", "http://[::1", "InvalidURL"),
+        ("SSL_CERT_FILE", "/nonexistent/ca.pem", "FileNotFoundError"),
+        ("SSL_CERT_FILE", __file__, "SSLError"),  # a file that holds no certificate
+    ],
+)
+def test_proxy_and_certificate_variables_httpx_cannot_use_are_named_at_construction(
+    client_class: type[Juspay] | type[AsyncJuspay],
+    variable: str,
+    value: str,
+    named: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA 5: httpx reads these when the pool is built, and its ImportError, ValueError,
+    InvalidURL, FileNotFoundError or SSLError escaped `Juspay()` (and the CLI's traceback).
+    The message names the variable, never its value (a proxy URL may hold a password)."""
+    for name in (
+        "ALL_PROXY",
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "all_proxy",
+        "https_proxy",
+        "http_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ParameterError) as caught:
+        client_class(api_key="key")
+
+    assert caught.value.field == variable
+    assert named in str(caught.value)
+    assert "secret" not in str(caught.value)
+    assert "proxy.corp" not in str(caught.value)
+
+
 def test_a_closed_http_client_is_refused_at_construction() -> None:
     http = httpx.Client()
     http.close()

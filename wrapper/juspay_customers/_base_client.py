@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
@@ -74,19 +75,32 @@ class BaseClient(Generic[HttpT]):
         )
         mask_httpx_urls(self._options.base_url)
         self._owns_http = http_client is None
-        self._http: HttpT = (
-            self._http_class(
-                headers=self._options.headers, timeout=self._options.timeout, follow_redirects=False
-            )
-            if http_client is None
-            else http_client
-        )
+        self._http: HttpT = self._new_pool() if http_client is None else http_client
         # What the pool applies to every request by itself: our own pool was configured with
         # our headers and timeout; a caller's client knows none of our headers, so its
         # requests carry them all, and keeps its own timeout.
         self._pool_headers: Mapping[str, str] = self._options.headers if self._owns_http else {}
         self._pool_timeout: httpx.Timeout = self._http.timeout
         self._bind()
+
+    def _new_pool(self) -> HttpT:
+        """The client's own connection pool. httpx reads the proxy and certificate variables
+        (`HTTPS_PROXY`, `ALL_PROXY`, `SSL_CERT_FILE`, ...) here: one it cannot use is a
+        ParameterError naming the variables set, never their values (a proxy URL may hold a
+        password)."""
+        try:
+            return self._http_class(
+                headers=self._options.headers, timeout=self._options.timeout, follow_redirects=False
+            )
+        except (ImportError, ValueError, TypeError, httpx.InvalidURL, OSError) as error:
+            names = _culprits(certificates=isinstance(error, OSError))
+            # An ImportError's text names the missing package (`httpx[socks]`), nothing else.
+            why = str(error) if isinstance(error, ImportError) else type(error).__name__
+            raise ParameterError(
+                names[0] if len(names) == 1 else "environment",
+                f"the HTTP client cannot be built from {', '.join(names) or 'the environment'}:"
+                f" {why}",
+            ) from None
 
     @property
     def base_url(self) -> str:
@@ -146,3 +160,14 @@ class BaseClient(Generic[HttpT]):
             f"{type(self).__name__}(environment={self._options.environment!r}, "
             f"base_url={self._options.base_url!r})"
         )
+
+
+def _culprits(*, certificates: bool) -> list[str]:
+    """The environment variables httpx read that may have failed it: for a certificate file
+    that cannot be read or holds none (an OSError), the one it loads (`SSL_CERT_FILE` before
+    `SSL_CERT_DIR`); otherwise every proxy variable set."""
+    if certificates:
+        return [name for name in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(name)][:1]
+    return sorted(
+        name for name, value in os.environ.items() if value and name.lower().endswith("_proxy")
+    )
