@@ -222,6 +222,7 @@ class Recorder(BaseHTTPRequestHandler):
         self.rfile.read(length)
         self.server.lines.append(f"{self.command} {self.path}")
         self.server.headers.append(dict(self.headers.items()))
+        self.server.header_lines.append(list(self.headers.items()))
         body = json.dumps(CUSTOMER).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -244,6 +245,7 @@ class RecordingServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Recorder)
         self.lines: list[str] = []
         self.headers: list[dict[str, str]] = []
+        self.header_lines: list[list[tuple[str, str]]] = []  # each request's, repeats kept
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -10,7 +10,7 @@ import pytest
 from juspay_customers import AsyncJuspay, Juspay, JuspayError, ParameterError
 from juspay_customers._generated import INPUTS
 
-from tests.wrapper.conftest import ELIXIR_CREATE, Facade
+from tests.wrapper.conftest import ELIXIR_CREATE, Facade, RecordingServer
 
 TOKEN = "get_client_auth_token"
 WIRE_TOKEN = "options.get_client_auth_token"  # errors name a field as the spec does
@@ -373,6 +373,95 @@ def test_proxy_and_certificate_variables_httpx_cannot_use_are_named_at_construct
     assert named in str(caught.value)
     assert "secret" not in str(caught.value)
     assert "proxy.corp" not in str(caught.value)
+
+
+class UnreadableMapping(Mapping[str, str]):
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("boom")
+
+    def __len__(self) -> int:
+        return 1
+
+
+class UnhashableName(str):
+    def __hash__(self) -> int:
+        raise TypeError("unhashable key")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (
+            lambda j: j.customers.get("u1", request_options={"headers": UnreadableMapping()}),
+            "headers",
+        ),
+        (lambda j: j.with_options(headers=UnreadableMapping()), "headers"),
+        (lambda j: Juspay(api_key="key", default_headers=UnreadableMapping()), "default_headers"),
+        (lambda j: j.customers.create([(UnhashableName("first_name"), "Jo")]), "first_name"),
+    ],
+)
+def test_caller_objects_that_raise_are_parameter_errors_naming_the_argument(
+    call: Callable[[Juspay], object], field: str, recording_server: RecordingServer
+) -> None:
+    """QA 5: a headers mapping that raised, or a key whose hash raised, escaped as its own
+    RuntimeError or TypeError (a raising `params` was already a ParameterError)."""
+    with (
+        Juspay(api_key="key", base_url=recording_server.base_url) as juspay,
+        pytest.raises(ParameterError, match="cannot be read") as caught,
+    ):
+        call(juspay)
+
+    assert caught.value.field == field
+    assert recording_server.lines == []
+
+
+@pytest.mark.parametrize(
+    ("default_headers", "per_call"),
+    [
+        ({"user-agent": "my-app/1.0"}, None),
+        ({"X-Trace": "from-client"}, {"user-agent": "my-app/1.0", "x-trace": "per-call"}),
+    ],
+)
+@pytest.mark.parametrize("own_pool", [True, False])
+def test_a_header_named_in_another_case_replaces_the_clients_own(
+    default_headers: dict[str, str],
+    per_call: dict[str, str] | None,
+    own_pool: bool,
+    recording_server: RecordingServer,
+) -> None:
+    """QA 5: `default_headers={"user-agent": ...}` sent two User-Agent headers; a per-call
+    `x-trace` sent beside the client's `X-Trace`. Header names are case-insensitive."""
+    with (
+        httpx.Client() as http,
+        Juspay(
+            api_key="key",
+            base_url=recording_server.base_url,
+            default_headers=default_headers,
+            **({} if own_pool else {"http_client": http}),
+        ) as juspay,
+    ):
+        juspay.customers.get("u1", request_options={"headers": per_call} if per_call else None)
+
+    names = [name.lower() for name, _ in recording_server.header_lines[0]]
+    sent = recording_server.headers[0]
+    assert names.count("user-agent") == 1
+    assert names.count("x-trace") == (1 if per_call else 0)
+    assert sent["user-agent"] == "my-app/1.0"
+    if per_call:
+        assert sent["x-trace"] == "per-call"
+
+
+def test_the_repr_of_a_client_whose_construction_failed_still_works() -> None:
+    """QA 5: `unittest --locals` rendered the failed client, and its repr raised
+    AttributeError in place of the test's ParameterError."""
+    client = Juspay.__new__(Juspay)
+    with pytest.raises(ParameterError):
+        client.__init__(api_key="key", environment="prod")  # type: ignore[misc]
+
+    assert repr(client) == "Juspay(<not configured>)"
 
 
 def test_a_closed_http_client_is_refused_at_construction() -> None:

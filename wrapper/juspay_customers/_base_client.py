@@ -156,9 +156,12 @@ class BaseClient(Generic[HttpT]):
         return options.for_pool(self._pool_headers, self._pool_timeout)
 
     def __repr__(self) -> str:
+        options: ClientOptions | None = getattr(self, "_options", None)
+        if options is None:  # its __init__ raised (a traceback's locals show it)
+            return f"{type(self).__name__}(<not configured>)"
         return (
-            f"{type(self).__name__}(environment={self._options.environment!r}, "
-            f"base_url={self._options.base_url!r})"
+            f"{type(self).__name__}(environment={options.environment!r}, "
+            f"base_url={options.base_url!r})"
         )
 
 

@@ -51,7 +51,12 @@ class ClientOptions:
 
     def __attrs_post_init__(self) -> None:
         token = base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
-        headers = {"User-Agent": USER_AGENT, **dict(self.default_headers)}
+        # Header names are case-insensitive: a later `user-agent` replaces `User-Agent`.
+        by_name = {
+            name.lower(): (name, value)
+            for name, value in (("User-Agent", USER_AGENT), *self.default_headers)
+        }
+        headers = dict(by_name.values())
         headers["Authorization"] = f"Basic {token}"
         if self.merchant_id:
             headers[MERCHANT_HEADER] = self.merchant_id

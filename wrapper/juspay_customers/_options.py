@@ -138,7 +138,10 @@ def check_headers(headers: object, argument: str) -> list[tuple[str, str]]:
         return []
     if not isinstance(headers, Mapping):
         raise ParameterError(argument, "must be a mapping of header names to values")
-    pairs = list(headers.items())
+    try:  # the caller's own mapping: whatever it raises is bad input, not our error
+        pairs = list(headers.items())
+    except Exception as error:
+        raise ParameterError(argument, f"cannot be read ({type(error).__name__})") from None
     for name, value in pairs:
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
             raise ParameterError(argument, "header names must be HTTP tokens (RFC 9110)")

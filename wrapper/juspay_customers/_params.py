@@ -68,11 +68,17 @@ def collect(
     for key, value in (*_pairs(rest[0] if rest else None), *keywords.items()):
         if not isinstance(key, str):
             raise ParameterError(shown_key(key), "keys must be strings")
-        name = ALIASES.get(key, key)
-        if name in seen:
+        try:  # a str subclass of the caller's may fail to hash
+            name = ALIASES.get(key, key)
+            repeated = name in seen
+            seen.add(name)
+            merged[key] = value
+        except Exception as error:
+            raise ParameterError(
+                shown_key(key), f"cannot be read ({type(error).__name__})"
+            ) from None
+        if repeated:
             raise ParameterError(shown_key(key), "given more than once")
-        seen.add(name)
-        merged[key] = value
     return merged
 
 
