@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from juspay_customers import (
     APIResponseValidationError,
     APIStatusError,
@@ -21,6 +23,7 @@ from juspay_customers import (
     RawResponse,
     __version__,
 )
+from juspay_customers._reading import copy_json
 from juspay_mock import MockServer
 
 from tests.spec.test_spec import ELIXIR_RESPONSES
@@ -82,6 +85,38 @@ def test_to_dict_is_exactly_the_json_the_server_sent(juspay: Any) -> None:
     customer.to_dict()["first_name"] = "changed"  # a copy: the customer stays as it was
     assert customer.to_dict() == sent_by_server
     assert customer.date_created == datetime.fromisoformat(sent_by_server["date_created"])
+
+
+def test_to_dict_copies_an_unknown_field_nested_as_deep_as_json_parses(wired: WireFacade) -> None:
+    """QA 5: a success with an unknown field nested 900 deep was returned, but its
+    `to_dict()` (`copy.deepcopy`) raised RecursionError, and the CLI printed a traceback."""
+    deep: Any = "bottom"
+    for level in range(900):
+        deep = {"level": deep} if level % 2 else [deep]
+    body = {**CUSTOMER, "extra": deep}
+    wired.wire.default = lambda request: httpx.Response(200, json=body)
+
+    customer = wired.client().customers.get("u1")
+    copied = customer.to_dict()
+
+    assert copied == body
+    copied["extra"]["level"][0] = "changed"  # a copy, below the top too
+    assert customer.to_dict() == body
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    )
+)
+def test_copy_json_is_an_equal_deep_copy(value: Any) -> None:
+    copied = copy_json(value)
+
+    assert copied == value
+    assert json.dumps(copied) == json.dumps(value)  # key and item order kept
+    if isinstance(value, dict | list) and value:
+        assert copied is not value
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ through the generated `_generated` module that calls these readers.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar, overload
@@ -47,7 +46,30 @@ class JsonObject:
 
     def to_dict(self) -> dict[str, Any]:
         """A fresh copy of the JSON object the server sent, unknown fields included."""
-        return copy.deepcopy(dict(self._json))
+        copied: dict[str, Any] = copy_json(dict(self._json))
+        return copied
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of decoded JSON (objects, arrays, scalars) without recursion: an answer may
+    nest as deep as the JSON parser allowed, where `copy.deepcopy` (two frames a level)
+    overflows the stack."""
+    if not isinstance(value, dict | list):
+        return value
+    top: dict[Any, Any] | list[Any] = {} if isinstance(value, dict) else []
+    pending: list[tuple[dict[Any, Any] | list[Any], dict[Any, Any] | list[Any]]] = [(value, top)]
+    while pending:
+        source, target = pending.pop()
+        for key, item in source.items() if isinstance(source, dict) else enumerate(source):
+            if isinstance(item, dict | list):
+                inner: dict[Any, Any] | list[Any] = {} if isinstance(item, dict) else []
+                pending.append((item, inner))
+                item = inner
+            if isinstance(target, dict):
+                target[key] = item
+            else:
+                target.append(item)
+    return top
 
 
 class FieldProblem(ValueError):
