@@ -94,7 +94,16 @@ def test_create_reads_json_from_stdin(cli: Any, monkeypatch: pytest.MonkeyPatch)
          "invalid input: argument --object-reference-id: expected one argument; a value "
          "starting with '-' goes as --flag=VALUE, an id after --"),
         (["get", "-dash"], 2, "invalid input: the following arguments are required: customer_id;"),
-        (["get", "guest_user", "extra"], 2, "invalid input: unrecognized arguments: extra"),
+        (["get", "guest_user", "extra"], 2, "invalid input: unrecognized arguments: 1 value"),
+        # QA 5: a field both as a flag and in --json was sent with the flag's value
+        (["create", "--object-reference-id", "g8", "--mobile-number", "9988776655",
+          "--json", '{"mobile_number": "9988776656"}'], 2,
+         "invalid input: mobile_number: given more than once"),
+        (["update", "guest_user", "--first-name", "X", "--json", '{"first_name": "B"}'], 2,
+         "invalid input: first_name: given more than once"),
+        (["update", "guest_user", "--email-address", "a@b.co", "--json",
+          '{"customer_email": "c@d.co"}'], 2,
+         "invalid input: email_address: given more than once"),
         (["create", "--json", "{"], 2, "invalid input: --json: is not valid JSON"),
         (["create", "--json", "[1]"], 2, "invalid input: --json: must be a JSON object"),
         (["create", "--json", '{"nick": "x"}'], 2, "invalid input: nick: unknown field for create"),
@@ -176,6 +185,52 @@ def test_a_non_ascii_id_reaches_the_server_which_decides(cli: Any) -> None:
 # --- QA 3: the API key never on the command line ---
 
 SECRET = "sk_live_on_the_command_line"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--apikey=sk_live_SECRET1", "get", "guest_user"],
+        ["--api_key", "sk_live_SECRET1", "get", "guest_user"],
+        ["--api_key=sk_live_SECRET1", "get", "guest_user"],
+        ["--api-keys=sk_live_SECRET1", "get", "guest_user"],
+        ["--key=sk_live_SECRET1", "get", "guest_user"],
+        ["--api=sk_live_SECRET1", "get", "guest_user"],
+        ["get", "guest_user", "--apikey", "sk_live_SECRET1"],
+        ["get", "guest_user", "sk_live_SECRET1"],
+    ],
+)
+def test_a_misspelt_key_flag_is_refused_without_echoing_the_key(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA 5: argparse's own messages quoted the key (`unrecognized arguments:
+    --apikey=sk_live_...`, `invalid choice: 'sk_live_...'`) on stderr and into CI logs."""
+    status = main(argv)
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert err.startswith("juspay-customers: invalid input: ")
+    assert "SECRET1" not in out + err
+    assert "--" not in err or any(flag in err for flag in ("--api", "--key"))
+
+
+def test_a_closed_stdout_after_the_call_exits_141_with_no_traceback(
+    juspay_mock: Any, key_file: Path
+) -> None:
+    """QA 5: `juspay-customers get r1 | true` printed a BrokenPipeError traceback and exited 1,
+    the status of a failed call, though the call was done (a script might retry a create)."""
+    command = [str(COMMAND), "--api-key-file", str(key_file), "--base-url", juspay_mock.base_url]
+    args = ["create", "--object-reference-id", "piped", "--mobile-number", "9988776655"]
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first write fails
+    try:
+        result = subprocess.run([*command, *args], stdout=writer, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(writer)
+
+    assert result.returncode == 141
+    assert result.stderr == ""
+    assert juspay_mock.customer("piped") is not None  # it was done, once
 
 
 @pytest.mark.parametrize(

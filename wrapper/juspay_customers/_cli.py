@@ -1,15 +1,19 @@
 """`juspay-customers`: create, get or update a customer from a shell; JSON out.
 
-Exit status: 0 done, 1 the API or the network failed, 2 bad input (nothing was sent).
+Exit status: 0 done, 1 the API or the network failed, 2 bad input (nothing was sent), 141
+done but its output lost (stdout closed first, as by `| head`: what SIGPIPE would give).
 The API key comes from the first line of --api-key-file FILE, else JUSPAY_API_KEY; never
-from an argument (`ps` shows every user a command line), so --api-key is refused. Errors are
-one line on stderr.
+from an argument (`ps` shows every user a command line), so --api-key is refused, and a usage
+error shows no argument's value (a misspelt `--apikey=KEY` would show the key). Errors are
+one line on stderr. A field given both as a flag and in --json is refused, as in Python.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
@@ -20,6 +24,7 @@ from ._options import NOT_GIVEN
 from ._params import public_name, shown_key
 
 PROG = "juspay-customers"
+OUTPUT_LOST = 141  # 128 + SIGPIPE: what a command killed by a closed pipe exits with
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a usage error, already printed
         return stop.code if isinstance(stop.code, int) else 2
     try:
-        params = _params(args)
+        params = _json_params(args)
+        flags = {key: value for key, value in vars(args).items() if key in args.fields}
+        flags = {key: value for key, value in flags.items() if value is not None}
         with Juspay(
             _api_key(args.api_key_file),
             base_url=args.base_url,
@@ -50,16 +57,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_retries=args.max_retries,
         ) as juspay:
             operation = getattr(juspay.customers, args.command)
-            customer = (
-                operation(args.customer_id, params) if args.customer_id else operation(params)
-            )
+            ids = (args.customer_id,) if args.customer_id else ()
+            customer = operation(*ids, params, **flags)  # a field in both: given more than once
     except ParameterError as error:
         print(f"{PROG}: invalid input: {error}", file=sys.stderr)
         return 2
     except JuspayError as error:
         print(f"{PROG}: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    print(json.dumps(customer.to_dict(), indent=2, sort_keys=True))
+    try:
+        print(json.dumps(customer.to_dict(), indent=2, sort_keys=True), flush=True)
+    except BrokenPipeError:
+        # The reader left (`| head`): the call was done, only its output is lost. Python's
+        # own flush at exit would fail again, so stdout goes to /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OUTPUT_LOST
     return 0
 
 
@@ -89,8 +101,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
-def _params(args: argparse.Namespace) -> dict[str, Any]:
-    """Fields from --json (text, or `-` for stdin), then from flags, which win."""
+def _json_params(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields of --json (text, or `-` for stdin); none without it."""
     params: dict[str, Any] = {}
     if args.json is not None:
         text = sys.stdin.read() if args.json == "-" else args.json
@@ -104,18 +116,39 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError("--json", "is not valid JSON") from None
         if not isinstance(params, dict):
             raise ParameterError("--json", "must be a JSON object")
-    flags = {key: value for key, value in vars(args).items() if key in args.fields}
-    return params | {key: value for key, value in flags.items() if value is not None}
+    return params
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors as one line and exit status 2 like any bad input."""
 
     def error(self, message: str) -> NoReturn:
+        message = _without_values(message)
         hint = ""
         if "expected one argument" in message or "required: customer_id" in message:
             hint = "; a value starting with '-' goes as --flag=VALUE, an id after --"
         self.exit(2, f"{PROG}: invalid input: {message}{hint}\n")
+
+
+def _without_values(message: str) -> str:
+    """An argparse usage error without the arguments' values: a misspelt key flag
+    (`--apikey=KEY`, `--api_key KEY`) would otherwise show the key on stderr and in CI logs.
+    Unrecognised arguments are named by their flags; an invalid choice by its choices."""
+    unrecognized = "unrecognized arguments: "
+    if message.startswith(unrecognized):
+        tokens = message.removeprefix(unrecognized).split(" ")
+        flags = [token.partition("=")[0] for token in tokens if token.startswith("-")]
+        values = (
+            len(tokens) - len(flags) + sum("=" in token for token in tokens if token[:1] == "-")
+        )
+        counted = [f"{values} value{'s' if values > 1 else ''}"] if values else []
+        message = unrecognized + ", ".join(flags + counted)
+        if values:
+            message += " (values are not shown: one may be a key)"
+    return _INVALID_CHOICE.sub("invalid choice (choose from", message)
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: .*? \(choose from", re.DOTALL)
 
 
 def _parser() -> argparse.ArgumentParser:
