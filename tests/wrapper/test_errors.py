@@ -124,6 +124,21 @@ def test_injected_statuses_map_to_their_classes(
 
 
 @pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), ("soon", None), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
+def test_a_rate_limit_error_says_how_long_the_answer_asked_to_wait(
+    header: str | None, seconds: float | None
+) -> None:
+    """QA 5: a merchant had to read `exc.response.headers["retry-after"]` themselves."""
+    headers = {} if header is None else {"Retry-After": header}
+    transport = httpx.MockTransport(lambda request: httpx.Response(429, headers=headers))
+    with served_by(transport) as juspay, pytest.raises(RateLimitError) as caught:
+        juspay.customers.get("guest_user", request_options={"max_retries": 0})
+    assert caught.value.retry_after == seconds
+
+
+@pytest.mark.parametrize(
     ("status", "body", "kind"),
     [
         (404, b"", NotFoundError),

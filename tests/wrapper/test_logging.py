@@ -143,6 +143,16 @@ def test_juspay_log_turns_logging_on_and_it_is_off_by_default(
     assert_no_secrets(result.stderr, juspay_mock.api_key)
 
 
+def test_an_unknown_juspay_log_value_is_a_warning_naming_it(juspay_mock: Any) -> None:
+    """QA 5: `JUSPAY_LOG=verbose` was silently ignored."""
+    env = {"JUSPAY_API_KEY": juspay_mock.api_key, "JUSPAY_BASE_URL": juspay_mock.base_url}
+    result = run_python(GET_ONE, {**env, "JUSPAY_LOG": "verbose"})
+
+    assert result.returncode == 0
+    assert "UserWarning: JUSPAY_LOG='verbose' is neither debug nor info" in result.stderr
+    assert "juspay_customers INFO" not in result.stderr
+
+
 @pytest.mark.usefixtures("quick_backoff")
 def test_debug_logs_mask_names_too(facade: Facade, caplog: pytest.LogCaptureFixture) -> None:
     """issue 8 case 13: `first_name`/`last_name` were logged in full at debug level."""

@@ -172,9 +172,17 @@ def test_configuration_comes_from_the_environment(monkeypatch: pytest.MonkeyPatc
         assert juspay.timeout == httpx.Timeout(30.0, connect=5.0)
         assert juspay.max_retries == 2
     monkeypatch.setenv("JUSPAY_BASE_URL", "http://127.0.0.1:9/")
-    with Juspay(environment="sandbox") as juspay:
+    with Juspay() as juspay:
         assert juspay.base_url == "http://127.0.0.1:9"
-        assert juspay.environment == "sandbox"
+        assert juspay.environment == "production"
+    # QA 5: an argument beats a variable; a production key went to a JUSPAY_BASE_URL left in
+    # the shell though the code asked for production by name.
+    with Juspay(environment="production") as juspay:
+        assert juspay.base_url == "https://api.juspay.in"
+    with Juspay(environment="sandbox") as juspay:
+        assert juspay.base_url == "https://sandbox.juspay.in"
+    with Juspay(environment="sandbox", base_url="http://127.0.0.1:8") as juspay:
+        assert juspay.base_url == "http://127.0.0.1:8"
 
 
 def test_repr_shows_environment_and_url_never_the_key() -> None:

@@ -126,7 +126,9 @@ def resolve_options(
     default_timeout: httpx.Timeout = DEFAULT_TIMEOUT,
 ) -> ClientOptions:
     """Fill what the caller left out (None or "") from JUSPAY_* variables, and check every
-    value before any request: a ParameterError names the first argument that is malformed."""
+    value before any request: a ParameterError names the first argument that is malformed.
+    The URL is `base_url`, else the given `environment`'s, else JUSPAY_BASE_URL, else the
+    URL of JUSPAY_ENVIRONMENT (sandbox by default): an argument always beats a variable."""
     key = _text("api_key", api_key) or os.environ.get("JUSPAY_API_KEY")
     if not key:
         raise ParameterError(
@@ -135,10 +137,17 @@ def resolve_options(
     if UNSENDABLE.search(key) or ":" in key:
         # RFC 7617: the user-id of Basic auth holds no colon; the key itself is never shown.
         raise ParameterError("api_key", "may not contain ':', control characters or surrogates")
-    env = _text("environment", environment) or os.environ.get("JUSPAY_ENVIRONMENT") or "sandbox"
+    named = _text("environment", environment)
+    env = named or os.environ.get("JUSPAY_ENVIRONMENT") or "sandbox"
     if env not in BASE_URLS:
         raise ParameterError("environment", f"must be one of {', '.join(BASE_URLS)}")
-    url = _text("base_url", base_url) or os.environ.get("JUSPAY_BASE_URL") or BASE_URLS[env]
+    # Arguments beat variables: `environment="production"` is not sent to a JUSPAY_BASE_URL
+    # left over in the shell.
+    url = (
+        _text("base_url", base_url)
+        or (None if named else os.environ.get("JUSPAY_BASE_URL"))
+        or BASE_URLS[env]
+    )
     merchant = _text("merchant_id", merchant_id) or os.environ.get("JUSPAY_MERCHANT_ID") or None
     version = _text("api_version", api_version) or None
     return ClientOptions(

@@ -1,4 +1,19 @@
-"""The one exception hierarchy, rooted in JuspayError, with the names Juspay's SDKs use."""
+"""The one exception hierarchy, rooted in JuspayError, with the names Juspay's SDKs use.
+
+JuspayError
+├── ParameterError (also a ValueError): bad input, nothing sent
+├── APIConnectionError: no HTTP answer
+│   ├── APITimeoutError
+│   └── CreateNotConfirmedError: a create that may have been applied
+└── APIStatusError: an answer with an error status (or a success that is no customer)
+    ├── InvalidRequestError (400)
+    │   └── NotFoundError (404)
+    ├── AuthenticationError (401)
+    ├── AuthorizationError (403)
+    ├── RateLimitError (429)
+    └── APIError (5xx, any other status)
+        └── APIResponseValidationError: a 2xx whose body is not the customer promised
+"""
 
 from __future__ import annotations
 
@@ -113,6 +128,14 @@ class AuthorizationError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     """429: too many requests; retried automatically, honouring `Retry-After`."""
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the answer asked to wait (its `Retry-After`, RFC 9110: delta-seconds or
+        an HTTP-date, counted from now), None without a valid one."""
+        from ._core import retry_after  # loaded with the first call
+
+        return retry_after(self.response.headers.get("retry-after"))
 
 
 class APIError(APIStatusError):

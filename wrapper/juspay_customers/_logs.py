@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from typing import Final
 from urllib.parse import unquote
@@ -26,13 +27,21 @@ _configured = False
 
 
 def configure_from_env() -> None:
-    """Apply JUSPAY_LOG=debug|info once per process: a stderr handler at that level."""
+    """Apply JUSPAY_LOG=debug|info once per process: a stderr handler at that level (an app
+    that configures logging itself gets each line twice: its handlers see them too). Another
+    value is a warning (UserWarning), and no handler."""
     global _configured
     if _configured:
         return
     _configured = True
-    level = _LEVELS.get(os.environ.get("JUSPAY_LOG", "").strip().lower())
+    value = os.environ.get("JUSPAY_LOG", "")
+    level = _LEVELS.get(value.strip().lower())
     if level is None:
+        if value.strip():
+            warnings.warn(
+                f"JUSPAY_LOG={value[:20]!r} is neither debug nor info: no log is shown",
+                stacklevel=3,  # the line that built the client
+            )
         return
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
