@@ -31,6 +31,7 @@ from ._options import (
     check_headers,
     check_retries,
 )
+from ._transport import ACCEPT_ENCODING
 
 
 @frozen(kw_only=True)
@@ -57,6 +58,7 @@ class ClientOptions:
             for name, value in (("User-Agent", USER_AGENT), *self.default_headers)
         }
         headers = dict(by_name.values())
+        headers["Accept-Encoding"] = ACCEPT_ENCODING  # what `_transport` inflates, bounded
         headers["Authorization"] = f"Basic {token}"
         if self.merchant_id:
             headers[MERCHANT_HEADER] = self.merchant_id

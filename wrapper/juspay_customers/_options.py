@@ -39,9 +39,9 @@ NOT_GIVEN: Final = NotGiven()
 class CallOptions(TypedDict, total=False):
     """Per-call overrides (`request_options=`): `timeout` in seconds (or an httpx.Timeout;
     None for no limit), `max_retries` (0 to MAX_RETRIES, 100), extra `headers` (none of the
-    headers the client sets itself, RESERVED_HEADERS: Authorization, Content-Length,
-    Transfer-Encoding, Content-Type, Host, x-merchantid, x-routing-id, version; User-Agent
-    may be replaced). Each is checked before anything is sent."""
+    headers the client sets itself, RESERVED_HEADERS: Authorization, Accept-Encoding,
+    Content-Length, Transfer-Encoding, Content-Type, Host, x-merchantid, x-routing-id,
+    version; User-Agent may be replaced). Each is checked before anything is sent."""
 
     timeout: TimeoutTypes
     max_retries: int
@@ -56,6 +56,7 @@ MAX_RETRIES: Final = 100  # a bound on how long one call may keep a caller waiti
 # (case-insensitively). User-Agent is not among them: a caller may name its application.
 RESERVED_HEADERS: Final[Mapping[str, str]] = {
     "authorization": "comes from api_key",
+    "accept-encoding": "is gzip, deflate: the codings the client inflates within its limit",
     "content-length": "is set from the body",
     "transfer-encoding": "is set from the body",
     "content-type": "is set from the body",

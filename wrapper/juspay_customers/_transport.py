@@ -1,16 +1,20 @@
 """Sending one request with httpx, sync or async: never following a redirect, and reading the
 answer's body within a size limit and the read timeout.
 
-httpx bounds each socket read by the read timeout, not a whole body, and reads any body whole:
-a server sending a byte at a time, or a small gzip answer that inflates to gigabytes, would hold
-a call, or its memory, for as long as it liked. A redirect is an answer here, never followed,
-even by a caller's `http_client` built with `follow_redirects=True`: a request reaches only
-its own operation's path.
+httpx bounds each socket read by the read timeout, not a whole body, and reads and decodes any
+body whole: a server sending a byte at a time, or a small gzip answer that inflates to
+gigabytes, would hold a call, or its memory, for as long as it liked. So the body is read raw
+and inflated here, never past the limit (zlib's `max_length`); the client asks for the two
+codings it can bound (`ACCEPT_ENCODING`), and an answer in another (`br`, `zstd`, or several
+layered) is not decoded at all. A redirect is an answer here, never followed, even by a
+caller's `http_client` built with `follow_redirects=True`: a request reaches only its own
+operation's path.
 """
 
 from __future__ import annotations
 
 import time
+import zlib
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -23,22 +27,60 @@ if TYPE_CHECKING:
 # Bytes of an answer's body (after Content-Encoding) that are read; a customer is under 2 KB.
 # Past it, a success is an APIResponseValidationError and an error status keeps this much.
 MAX_ANSWER_BYTES: Final = 1024 * 1024
+# The codings a request accepts: those zlib inflates within a bound.
+ACCEPT_ENCODING: Final = "gzip, deflate"
+_WINDOW: Final = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
 
 
 class _Body:
-    """An answer's body as it streams in: cut at MAX_ANSWER_BYTES, and due within the read
-    timeout from its headers (`httpx.ReadTimeout` past it, which a call retries as any)."""
+    """An answer's body as it streams in (raw): inflated, cut at MAX_ANSWER_BYTES, and due
+    within the read timeout from its headers (`httpx.ReadTimeout` past it, which a call
+    retries as any). A coding other than one gzip or deflate layer is kept raw, undecoded."""
 
-    __slots__ = ("_chunks", "_deadline", "_response", "size")
+    __slots__ = (
+        "_chunks",
+        "_deadline",
+        "_inflater",
+        "_raw_deflate_next",
+        "_response",
+        "size",
+        "undecoded",
+    )
 
     def __init__(self, response: httpx.Response, timeout: httpx.Timeout) -> None:
         self._response = response
         self._chunks: list[bytes] = []
         self._deadline = None if timeout.read is None else time.monotonic() + timeout.read
         self.size = 0
+        header = response.headers.get("content-encoding", "")
+        codings = [
+            c for c in header.replace(" ", "").lower().split(",") if c not in ("", "identity")
+        ]
+        self._inflater = None
+        self.undecoded = ""  # the Content-Encoding left undecoded, if any
+        # As httpx does: a `deflate` body that fails at its start is tried as raw deflate.
+        self._raw_deflate_next = codings == ["deflate"]
+        if len(codings) == 1 and codings[0] in _WINDOW:
+            self._inflater = zlib.decompressobj(_WINDOW[codings[0]])
+        elif codings:
+            self.undecoded = header
 
-    def add(self, chunk: bytes) -> bool:
-        """Keep `chunk`; False once the body is over the limit (read no further)."""
+    def add_read(self, content: bytes) -> None:
+        """The whole body, read and decoded already: an in-process transport's answer
+        (`httpx.MockTransport`, respx), which holds no raw bytes to stream."""
+        self._inflater, self.undecoded = None, ""
+        self._keep(content)
+
+    def add(self, raw: bytes) -> bool:
+        """Keep the body's next `raw` bytes; False once it is over the limit (read no further)."""
+        if self._inflater is None or not raw:
+            return self._keep(raw)
+        chunk = self._inflate(raw)
+        if chunk:
+            self._raw_deflate_next = False  # it inflated: it has zlib's header
+        return self._keep(chunk)
+
+    def _keep(self, chunk: bytes) -> bool:
         self.size += len(chunk)
         if self.size > MAX_ANSWER_BYTES:
             self._chunks.append(chunk[: len(chunk) - (self.size - MAX_ANSWER_BYTES)])
@@ -51,13 +93,36 @@ class _Body:
             )
         return True
 
+    def _inflate(self, raw: bytes) -> bytes:
+        """`raw` inflated, at most one byte past what the limit leaves (zlib's `max_length`),
+        however much it would inflate to."""
+        assert self._inflater is not None
+        try:
+            return self._inflater.decompress(raw, MAX_ANSWER_BYTES - self.size + 1)
+        except zlib.error as error:
+            if self._raw_deflate_next:  # `deflate` is often sent raw, without zlib's header
+                self._raw_deflate_next = False
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self._inflate(raw)
+            raise httpx.DecodingError(
+                f"the answer's body is not valid {self._response.headers['content-encoding']}",
+                request=self._response.request,
+            ) from error
+
     def finish(self) -> httpx.Response:
         response = self._response
+        if self._inflater is not None and self.size <= MAX_ANSWER_BYTES:
+            self._keep(self._inflater.flush())  # what it held back: its input is all taken
         response._content = b"".join(self._chunks)  # as httpx's own read() keeps the body
-        if self.size > MAX_ANSWER_BYTES and response.is_success:
+        if response.is_success and (self.size > MAX_ANSWER_BYTES or self.undecoded):
+            why = (
+                f"its Content-Encoding ({self.undecoded}) is none the client asked for"
+                f" ({ACCEPT_ENCODING}); it is kept undecoded"
+                if self.undecoded
+                else f"it is over {MAX_ANSWER_BYTES} bytes (the first {MAX_ANSWER_BYTES} are kept)"
+            )
             raise APIResponseValidationError(
-                f"HTTP {response.status_code} but the body is not a customer: it is over "
-                f"{MAX_ANSWER_BYTES} bytes (the first {MAX_ANSWER_BYTES} are kept)",
+                f"HTTP {response.status_code} but the body is not a customer: {why}",
                 response=response,
                 body=body_text(response),
             )
@@ -77,9 +142,12 @@ def send(http: httpx.Client, request: Request) -> Reply:
         )
         body = _Body(response, _timeout(http, request))
         try:
-            for chunk in response.iter_bytes():
-                if not body.add(chunk):
-                    break
+            if response.is_stream_consumed:
+                body.add_read(response.content)
+            else:
+                for chunk in response.iter_raw():
+                    if not body.add(chunk):
+                        break
         finally:
             response.close()
         return body.finish()
@@ -97,9 +165,12 @@ async def send_async(http: httpx.AsyncClient, request: Request) -> Reply:
         )
         body = _Body(response, _timeout(http, request))
         try:
-            async for chunk in response.aiter_bytes():
-                if not body.add(chunk):
-                    break
+            if response.is_stream_consumed:
+                body.add_read(response.content)
+            else:
+                async for chunk in response.aiter_raw():
+                    if not body.add(chunk):
+                        break
         finally:
             await response.aclose()
         return body.finish()
