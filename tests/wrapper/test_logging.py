@@ -7,11 +7,12 @@ import logging
 import os
 import subprocess
 import sys
+import traceback
 from typing import Any
 
 import httpx
 import pytest
-from juspay_customers import NotFoundError, _core
+from juspay_customers import APIError, Juspay, NotFoundError, ParameterError, _core
 from juspay_customers._config import ClientOptions
 from juspay_customers._logs import describe, mask
 
@@ -91,6 +92,47 @@ def test_httpx_request_lines_show_the_customer_id_masked(
     shown = "\n".join(lines[:3])
     for secret in ("jo.doe", "9988776655", "9988776600"):
         assert secret not in shown
+
+
+def _with_locals(error: BaseException) -> str:
+    """The traceback as pytest `-l` or `unittest --locals` shows it: every frame's locals."""
+    return "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+
+
+KEY = "sk_live_S3CRETKEY99"
+
+
+@pytest.mark.parametrize("from_environment", [False, True])
+def test_a_traceback_with_locals_never_shows_the_api_key(
+    from_environment: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-check (QA 5): a ParameterError from a malformed `base_url` showed `api_key =
+    'sk_live_...'` in the constructor's locals, and `key` in `resolve_options`'."""
+    if from_environment:
+        monkeypatch.setenv("JUSPAY_API_KEY", KEY)
+    with pytest.raises(ParameterError) as caught:
+        Juspay(api_key=None if from_environment else KEY, base_url="ftp://127.0.0.1")
+
+    shown = _with_locals(caught.value)
+    assert "Secret('***')" in shown
+    assert_no_secrets(shown, KEY)
+
+
+def test_a_failed_call_through_a_callers_client_never_shows_the_token_in_locals() -> None:
+    """A re-check (QA 5): a failed create through `http_client=` showed `Authorization: Basic
+    <base64 of the key>` in the flow's `kwargs`."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(503))
+    with (
+        httpx.Client(transport=transport) as http,
+        Juspay(api_key=KEY, base_url="http://127.0.0.1:9", http_client=http) as juspay,
+        pytest.raises(APIError) as caught,
+    ):
+        juspay.customers.create(ELIXIR_CREATE, request_options={"max_retries": 0})
+
+    shown = _with_locals(caught.value)
+    assert "'Authorization': Secret('***')" in shown
+    assert KEY not in shown
+    assert base64.b64encode(f"{KEY}:".encode()).decode() not in shown
 
 
 def test_a_request_repr_shows_only_its_masked_label() -> None:

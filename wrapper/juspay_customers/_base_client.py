@@ -16,6 +16,7 @@ from ._options import (
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     NotGiven,
+    Secret,
     TimeoutTypes,
 )
 
@@ -54,6 +55,8 @@ class BaseClient(Generic[HttpT]):
         and left open on close(): its headers stay, and so does its timeout unless
         `timeout=` is given. Otherwise the client owns its connection pool.
         """
+        if isinstance(api_key, str):
+            api_key = Secret(api_key)  # a traceback's locals show Secret('***')
         configure_from_env()
         if http_client is not None and (
             not isinstance(http_client, self._http_class) or http_client.is_closed

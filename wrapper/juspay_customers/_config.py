@@ -24,6 +24,7 @@ from ._options import (
     VERSION_HEADER,
     Environment,
     NotGiven,
+    Secret,
     _text,
     as_timeout,
     check_base_url,
@@ -51,7 +52,6 @@ class ClientOptions:
     headers: Mapping[str, str] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        token = base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
         # Header names are case-insensitive: a later `user-agent` replaces `User-Agent`.
         by_name = {
             name.lower(): (name, value)
@@ -59,7 +59,10 @@ class ClientOptions:
         }
         headers = dict(by_name.values())
         headers["Accept-Encoding"] = ACCEPT_ENCODING  # what `_transport` inflates, bounded
-        headers["Authorization"] = f"Basic {token}"
+        # No local holds the token: a traceback's locals would show it (Secret hides it).
+        headers["Authorization"] = Secret(
+            "Basic " + base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
+        )
         if self.merchant_id:
             headers[MERCHANT_HEADER] = self.merchant_id
         if self.api_version:
@@ -131,7 +134,7 @@ def resolve_options(
     value before any request: a ParameterError names the first argument that is malformed.
     The URL is `base_url`, else the given `environment`'s, else JUSPAY_BASE_URL, else the
     URL of JUSPAY_ENVIRONMENT (sandbox by default): an argument always beats a variable."""
-    key = _text("api_key", api_key) or os.environ.get("JUSPAY_API_KEY")
+    key = Secret(_text("api_key", api_key) or os.environ.get("JUSPAY_API_KEY") or "")
     if not key:
         raise ParameterError(
             "api_key", "no API key: pass api_key= or set the JUSPAY_API_KEY environment variable"

@@ -26,6 +26,17 @@ MERCHANT_HEADER: Final = "x-merchantid"
 VERSION_HEADER: Final = "version"
 
 
+class Secret(str):
+    """A str whose repr hides it: the API key, and the Authorization value made from it. A
+    traceback that shows each frame's locals (pytest `-l`, `unittest --locals`, an error
+    tracker) then shows `Secret('***')`; str() and sending give the value itself."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
 class NotGiven:
     """Marks an argument the caller left out, where None has its own meaning (no timeout)."""
 
