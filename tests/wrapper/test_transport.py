@@ -305,18 +305,51 @@ def test_a_body_sent_a_byte_at_a_time_times_out_after_the_read_timeout(
         call(kind, "get", server.base_url, timeout=0.5, max_retries=0)
 
 
-def test_an_async_client_met_in_a_second_event_loop_is_a_connection_error(
-    scripted: Callable[..., ScriptedServer],
+@pytest.mark.parametrize("operation", ["get", "create"])
+def test_an_async_client_met_in_a_second_event_loop_sends_nothing(
+    operation: str, scripted: Callable[..., ScriptedServer]
 ) -> None:
     """QA 5: one module-level AsyncJuspay under a second `asyncio.run` raised a bare
-    RuntimeError ("Event loop is closed")."""
+    RuntimeError ("Event loop is closed"); a re-check: the create was sent and applied all
+    the same. Now nothing is sent, and the error says so."""
     answer = head("200 OK", "Content-Type: application/json", f"Content-Length: {len(BODY)}") + BODY
     server = scripted(answer, answer)
     client = AsyncJuspay(api_key="key", base_url=server.base_url, max_retries=0)
+    arguments: dict[str, Any] = (
+        {"object_reference_id": "u1", "mobile_number": "9988776655"}
+        if operation == "create"
+        else {"customer": "u1"}
+    )
 
-    first = asyncio.run(client.customers.get("u1"))
-    with pytest.raises(APIConnectionError, match="make one client per event loop"):
-        asyncio.run(client.customers.get("u1"))
-    asyncio.run(client.close())
+    async def one() -> Any:
+        if operation == "create":
+            return await client.customers.create(**arguments)
+        return await client.customers.get(arguments["customer"])
+
+    first = asyncio.run(one())
+    with pytest.raises(APIConnectionError, match=r"was not sent: .* make one client per event"):
+        asyncio.run(one())
 
     assert first.id == CUSTOMER["id"]
+    assert len(server.lines) == 1
+
+
+def test_a_runtime_error_while_sending_is_a_connection_error_naming_it() -> None:
+    """A re-check (QA 5): any RuntimeError was explained as an event-loop problem, even on
+    the sync client (here an app's event hook raises it)."""
+
+    def hook(response: httpx.Response) -> None:
+        raise RuntimeError("metrics registry is full")
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=CUSTOMER))
+    with (
+        httpx.Client(transport=transport, event_hooks={"response": [hook]}) as http,
+        Juspay(api_key="key", base_url="http://127.0.0.1:9", http_client=http) as juspay,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        juspay.customers.create(object_reference_id="u1", mobile_number="9988776655")
+
+    assert str(raised.value) == (
+        "POST /customers failed: RuntimeError: metrics registry is full;"
+        " the server may have acted on it"
+    )

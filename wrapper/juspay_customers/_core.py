@@ -354,20 +354,28 @@ def _result(response: httpx.Response, retries: int) -> RawResponse[Customer]:
 
 def closed_client_error(request: Request) -> APIConnectionError:
     """For a call on a closed client (or one whose `http_client` was closed): nothing sent."""
-    method, _, path = request.label.partition(" ")
-    return APIConnectionError(
-        f"{request.label} was not sent: the client is closed", method=method, path=path
+    return _not_sent(request, "the client is closed")
+
+
+def other_loop_error(request: Request) -> APIConnectionError:
+    """For an AsyncJuspay called in an event loop other than the one its connections were
+    made in, which has closed since (one client across `asyncio.run` calls): nothing sent."""
+    return _not_sent(
+        request,
+        "its connections belong to an event loop that has closed since; make one client per "
+        "event loop",
     )
 
 
-def other_loop_error(request: Request, error: RuntimeError) -> APIConnectionError:
-    """For an AsyncJuspay whose connections belong to an event loop that has closed since
-    (one client across `asyncio.run` calls): httpx's RuntimeError, as a JuspayError."""
+def _not_sent(request: Request, why: str) -> APIConnectionError:
     method, _, path = request.label.partition(" ")
-    message = (
-        f"{request.label} failed: RuntimeError: {error}; an AsyncJuspay's connections belong "
-        "to the event loop it first ran in: make one client per event loop"
-    )
+    return APIConnectionError(f"{request.label} was not sent: {why}", method=method, path=path)
+
+
+def runtime_error(request: Request, error: RuntimeError) -> APIConnectionError:
+    """httpx's (or an event hook's) RuntimeError while sending, as a JuspayError."""
+    method, _, path = request.label.partition(" ")
+    message = f"{request.label} failed: RuntimeError: {error}"
     if method == "POST":
         message += "; the server may have acted on it"
     return APIConnectionError(message, method=method, path=path)

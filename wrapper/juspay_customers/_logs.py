@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import warnings
 from collections.abc import Mapping
 from typing import Final
@@ -95,7 +96,13 @@ class _MaskedHttpxUrls(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.prefixes: set[str] = set()
+        # Replaced whole, never changed in place: another thread may be logging through it.
+        self.prefixes: frozenset[str] = frozenset()
+        self._adding = threading.Lock()
+
+    def add(self, prefix: str) -> None:
+        with self._adding:
+            self.prefixes |= {prefix}
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
@@ -111,10 +118,11 @@ class _MaskedHttpxUrls(logging.Filter):
 
 
 _httpx_urls: Final = _MaskedHttpxUrls()
+logging.getLogger("httpx").addFilter(_httpx_urls)
 
 
 def mask_httpx_urls(base_url: str) -> None:
     """Mask customer ids in httpx's log lines for requests to `base_url` (a client's)."""
-    if not _httpx_urls.prefixes:
-        logging.getLogger("httpx").addFilter(_httpx_urls)
-    _httpx_urls.prefixes.add(f"{base_url}/customers/")
+    prefix = f"{base_url}/customers/"
+    if prefix not in _httpx_urls.prefixes:
+        _httpx_urls.add(prefix)
