@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeAlias
@@ -15,7 +16,7 @@ from ._transport import send_async
 
 # As in _client: what a call needs loads on the first call.
 if TYPE_CHECKING:
-    from ._core import Flow, Reply
+    from ._core import Flow, Reply, Request
     from ._models import Customer, RawResponse
 
     AsyncCustomers: TypeAlias = CustomersResource[
@@ -50,6 +51,7 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
                 await asyncio.sleep(step)
                 reply = None
             else:
+                _check_loop(self._http, step)
                 reply = await send_async(self._http, step)
 
     async def _run(self, flow: Flow) -> Customer:
@@ -70,3 +72,21 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+# The event loop each async pool first sent in: its connections belong to that loop.
+_LOOPS: weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.AbstractEventLoop] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _check_loop(http: httpx.AsyncClient, request: Request) -> None:
+    """Nothing is sent from an event loop other than the one the pool first sent in, once
+    that one has closed (`asyncio.run` per job): APIConnectionError, where httpx would send
+    on some connections and fail on others (a create applied, its call failed)."""
+    loop = asyncio.get_running_loop()
+    first = _LOOPS.setdefault(http, loop)
+    if first is not loop and first.is_closed():
+        from ._core import other_loop_error
+
+        raise other_loop_error(request)

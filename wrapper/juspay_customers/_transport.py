@@ -13,9 +13,7 @@ operation's path.
 
 from __future__ import annotations
 
-import asyncio
 import time
-import weakref
 import zlib
 from typing import TYPE_CHECKING, Final
 
@@ -159,22 +157,8 @@ def send(http: httpx.Client, request: Request) -> Reply:
         raise _unusable(http.is_closed, request, error) from None
 
 
-# The event loop each async pool first sent in: its connections belong to that loop.
-_LOOPS: Final[weakref.WeakKeyDictionary[httpx.AsyncClient, asyncio.AbstractEventLoop]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 async def send_async(http: httpx.AsyncClient, request: Request) -> Reply:
-    """`send`, with an `httpx.AsyncClient`. In an event loop other than the one the pool first
-    sent in, once that one has closed (`asyncio.run` per job), nothing is sent:
-    APIConnectionError, where httpx would send on some connections and fail on others."""
-    loop = asyncio.get_running_loop()
-    first = _LOOPS.setdefault(http, loop)
-    if first is not loop and first.is_closed():
-        from ._core import other_loop_error
-
-        raise other_loop_error(request)
+    """`send`, with an `httpx.AsyncClient`."""
     try:
         response = await http.send(
             http.build_request(**request.kwargs), stream=True, follow_redirects=False
