@@ -17,9 +17,6 @@ from urllib.parse import unquote
 
 logger: Final = logging.getLogger("juspay_customers")
 
-# The local part of an address: any characters up to `@` but spaces and `/` (a path before
-# it stays), so quoted and unusual ones (`"j.d"@x`, `j{d}@x`) are masked too.
-_EMAIL: Final = re.compile(r"([^\s/@])[^\s/@]*@")
 # A number, with the separators people write in one (`998-877 66.55`, `(22) 1234`).
 _NUMBER: Final = re.compile(r"\d(?:[\d\s().-]*\d)?")
 _DIGIT: Final = re.compile(r"\d")
@@ -51,8 +48,11 @@ def configure_from_env() -> None:
 
 
 def mask_email(value: object) -> str:
-    """`customer@mail.com` -> `c***@mail.com`: the local part but its first character."""
-    return _EMAIL.sub(r"\1***@", str(value))
+    """`customer@mail.com` -> `c***@mail.com`: a value holding `@` shows its first character
+    and what follows its last `@`, whatever comes between (`"john doe"@x` -> `"***@x`)."""
+    text = str(value)
+    local, at, domain = text.rpartition("@")
+    return f"{local[:1]}***@{domain}" if at and local else text
 
 
 def mask_mobile(value: object) -> str:
