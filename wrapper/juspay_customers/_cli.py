@@ -1,7 +1,7 @@
 """`juspay-customers`: create, get or update a customer from a shell; JSON out.
 
 Exit status: 0 done, 1 the API or the network failed, 2 bad input (nothing was sent), 141
-done but its output lost (stdout closed first, as by `| head`: what SIGPIPE would give).
+done but its output lost (stdout closed, as by `| head`, or full: what SIGPIPE would give).
 The API key comes from the first line of --api-key-file FILE, else JUSPAY_API_KEY; never
 from an argument (`ps` shows every user a command line), so --api-key is refused, and a usage
 error shows no argument's value (a misspelt `--apikey=KEY` would show the key). Errors are
@@ -11,6 +11,7 @@ one line on stderr. A field given both as a flag and in --json is refused, as in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -34,10 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     if any(arg == "--api-key" or arg.startswith("--api-key=") for arg in arguments):
         # The value is not echoed: it is a secret, and already exposed in `ps`.
-        print(
-            f"{PROG}: invalid input: --api-key: a key on the command line is visible to every "
-            "user (ps); use --api-key-file FILE or JUSPAY_API_KEY",
-            file=sys.stderr,
+        _complain(
+            "invalid input: --api-key: a key on the command line is visible to every user"
+            " (ps); use --api-key-file FILE or JUSPAY_API_KEY"
         )
         return 2
     try:
@@ -60,19 +60,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             ids = (args.customer_id,) if args.customer_id else ()
             customer = operation(*ids, params, **flags)  # a field in both: given more than once
     except ParameterError as error:
-        print(f"{PROG}: invalid input: {error}", file=sys.stderr)
+        _complain(f"invalid input: {error}")
         return 2
     except JuspayError as error:
-        print(f"{PROG}: {type(error).__name__}: {error}", file=sys.stderr)
+        _complain(f"{type(error).__name__}: {error}")
         return 1
+    output = json.dumps(customer.to_dict(), indent=2, sort_keys=True)
+    if sys.stdout is None:  # started with stdout closed
+        return OUTPUT_LOST
     try:
-        print(json.dumps(customer.to_dict(), indent=2, sort_keys=True), flush=True)
-    except BrokenPipeError:
-        # The reader left (`| head`): the call was done, only its output is lost. Python's
-        # own flush at exit would fail again, so stdout goes to /dev/null.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(output, flush=True)
+    except OSError:  # the reader left (`| head`), or the disk is full: the call was done
+        # Python's own flush at exit would fail again: stdout goes to /dev/null.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OUTPUT_LOST
     return 0
+
+
+def _complain(message: str) -> None:
+    """One line on stderr; nothing if stderr is closed (never on stdout, which is the JSON)."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
 def _api_key(path: str | None) -> str | None:
@@ -101,11 +111,21 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
+def _stdin() -> str:
+    """All of stdin, for `--json -`; ParameterError when it is closed or not text."""
+    if sys.stdin is None:
+        raise ParameterError("--json", "- reads stdin, which is closed")
+    try:
+        return sys.stdin.read()
+    except (OSError, UnicodeError) as error:
+        raise ParameterError("--json", f"- cannot read stdin ({type(error).__name__})") from None
+
+
 def _json_params(args: argparse.Namespace) -> dict[str, Any]:
     """The fields of --json (text, or `-` for stdin); none without it."""
     params: dict[str, Any] = {}
     if args.json is not None:
-        text = sys.stdin.read() if args.json == "-" else args.json
+        text = _stdin() if args.json == "-" else args.json
         try:
             params = json.loads(text, object_pairs_hook=_unique_keys)
         except ParameterError:
@@ -132,22 +152,28 @@ class _Parser(argparse.ArgumentParser):
 
 def _without_values(message: str) -> str:
     """An argparse usage error without the arguments' values: a misspelt key flag
-    (`--apikey=KEY`, `--api_key KEY`) would otherwise show the key on stderr and in CI logs.
-    Unrecognised arguments are named by their flags; an invalid choice by its choices."""
+    (`--apikey=KEY`, `--api_key KEY`, `-kKEY`) would otherwise show the key on stderr and in
+    CI logs. Unrecognised arguments are named by their option names; a value argparse could
+    not read (`--timeout KEY`) or choose (`--api_key KEY get`) is left out."""
     unrecognized = "unrecognized arguments: "
     if message.startswith(unrecognized):
         tokens = message.removeprefix(unrecognized).split(" ")
-        flags = [token.partition("=")[0] for token in tokens if token.startswith("-")]
-        values = (
-            len(tokens) - len(flags) + sum("=" in token for token in tokens if token[:1] == "-")
+        names = [_OPTION_NAME.match(token) for token in tokens]
+        flags = [name[0] for name in names if name is not None]
+        # A token that is more than an option's name carries a value (`=K`, `:K`, `-kK`).
+        values = sum(
+            name is None or name[0] != token for name, token in zip(names, tokens, strict=True)
         )
         counted = [f"{values} value{'s' if values > 1 else ''}"] if values else []
         message = unrecognized + ", ".join(flags + counted)
         if values:
             message += " (values are not shown: one may be a key)"
+    message = _INVALID_VALUE.sub(r"\1", message)
     return _INVALID_CHOICE.sub("invalid choice (choose from", message)
 
 
+_OPTION_NAME = re.compile(r"--[A-Za-z][A-Za-z0-9_-]*|-[A-Za-z]")
+_INVALID_VALUE = re.compile(r"(invalid [\w ]+ value|ignored explicit argument):? .*", re.DOTALL)
 _INVALID_CHOICE = re.compile(r"invalid choice: .*? \(choose from", re.DOTALL)
 
 
