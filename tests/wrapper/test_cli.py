@@ -94,7 +94,11 @@ def test_create_reads_json_from_stdin(cli: Any, monkeypatch: pytest.MonkeyPatch)
          "invalid input: argument --object-reference-id: expected one argument; a value "
          "starting with '-' goes as --flag=VALUE, an id after --"),
         (["get", "-dash"], 2, "invalid input: the following arguments are required: customer_id;"),
-        (["get", "guest_user", "extra"], 2, "invalid input: unrecognized arguments: 1 value"),
+        (["get", "guest_user", "extra"], 2,
+         "invalid input: unrecognized arguments: 1 (not shown: one may be a key)"),
+        (["update", "guest_user", "--frist-name", "Jo"], 2,
+         "invalid input: unrecognized arguments: 2 (not shown: one may be a key);"
+         " did you mean --first-name?"),
         # QA 5: a field both as a flag and in --json was sent with the flag's value
         (["create", "--object-reference-id", "g8", "--mobile-number", "9988776655",
           "--json", '{"mobile_number": "9988776656"}'], 2,
@@ -204,6 +208,7 @@ SECRET = "sk_live_on_the_command_line"
         ["get", "guest_user", "-ksk_live_SECRET1"],
         ["get", "guest_user", "--apikey:sk_live_SECRET1"],
         ["get", "guest_user", "--get-client-auth-token=sk_live_SECRET1"],
+        ["get", "guest_user", "--sk_live_SECRET1"],  # a second re-check: a key as an option
     ],
 )
 def test_a_misspelt_key_flag_is_refused_without_echoing_the_key(

@@ -123,6 +123,16 @@ def test_a_traceback_with_locals_never_shows_the_api_key(
     assert_no_secrets(shown, KEY)
 
 
+def test_configure_with_bad_settings_never_shows_the_api_key_in_locals() -> None:
+    """A second re-check (QA 5): `configure`'s frame showed `settings = {'api_key': ...}`."""
+    from juspay_customers import configure
+
+    with pytest.raises(ParameterError) as caught:
+        configure(api_key=KEY, base_url="ftp://127.0.0.1")
+
+    assert_no_secrets(_with_locals(caught.value), KEY)
+
+
 def test_a_failed_call_through_a_callers_client_never_shows_the_token_in_locals() -> None:
     """A re-check (QA 5): a failed create through `http_client=` showed `Authorization: Basic
     <base64 of the key>` in the flow's `kwargs`."""

@@ -217,6 +217,58 @@ def test_a_success_whose_body_inflates_past_the_limit_is_refused_and_kept_cut(
 
 
 @KINDS
+def test_reading_stops_where_the_compressed_body_ends(
+    kind: str, scripted: Callable[..., ScriptedServer]
+) -> None:
+    """A second re-check (QA 5): a gzip body followed by endless junk was read on and on
+    (239 MB after 60 s): what follows the end of the stream is not the body."""
+    sent = []
+
+    def junk_after_gzip(connection: socket.socket) -> None:
+        connection.sendall(
+            head(
+                "200 OK",
+                "Content-Type: application/json",
+                "Content-Encoding: gzip",
+                "Connection: close",
+            )
+        )
+        connection.sendall(gzip.compress(BODY))
+        for _ in range(64):  # 64 MiB unless the client stops reading
+            connection.sendall(b"j" * MAX_ANSWER_BYTES)
+            sent.append(MAX_ANSWER_BYTES)
+
+    server = scripted(junk_after_gzip)
+
+    customer = call(kind, "get", server.base_url, max_retries=0)
+
+    assert customer.to_dict() == CUSTOMER
+    assert sum(sent) < 32 * MAX_ANSWER_BYTES
+
+
+@KINDS
+def test_a_compressed_body_over_the_limit_before_inflating_is_refused(
+    kind: str, scripted: Callable[..., ScriptedServer]
+) -> None:
+    """A second re-check (QA 5): endless empty deflate blocks inflate to nothing, and were read
+    at 300 MB a second: the limit counts the raw bytes too."""
+    # zlib's header, then empty stored blocks (RFC 1951 3.2.4: header byte, LEN 0, NLEN).
+    empty_blocks = b"x\x9c" + b"\x00\x00\x00\xff\xff" * (MAX_ANSWER_BYTES // 4)
+    server = scripted(
+        head(
+            "200 OK",
+            "Content-Type: application/json",
+            "Content-Encoding: deflate",
+            f"Content-Length: {len(empty_blocks)}",
+        )
+        + empty_blocks
+    )
+
+    with pytest.raises(APIResponseValidationError, match="raw or inflated"):
+        call(kind, "get", server.base_url, max_retries=0)
+
+
+@KINDS
 @pytest.mark.parametrize("coding", ["gzip, gzip", "br", "zstd", "compress"])
 def test_a_body_in_a_coding_the_client_did_not_ask_for_is_kept_undecoded(
     kind: str, coding: str, scripted: Callable[..., ScriptedServer]
@@ -332,6 +384,19 @@ def test_an_async_client_met_in_a_second_event_loop_sends_nothing(
 
     assert first.id == CUSTOMER["id"]
     assert len(server.lines) == 1
+
+
+def test_closing_an_async_client_after_its_event_loop_closed_raises_nothing(
+    scripted: Callable[..., ScriptedServer],
+) -> None:
+    """A second re-check (QA 5): `asyncio.run(client.close())` after the loop of its calls had
+    closed raised a bare RuntimeError ("Event loop is closed")."""
+    answer = head("200 OK", "Content-Type: application/json", f"Content-Length: {len(BODY)}") + BODY
+    server = scripted(answer)
+    client = AsyncJuspay(api_key="key", base_url=server.base_url, max_retries=0)
+    asyncio.run(client.customers.get("u1"))
+
+    asyncio.run(client.close())
 
 
 def test_a_runtime_error_while_sending_is_a_connection_error_naming_it() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import Awaitable
 from types import TracebackType
@@ -60,7 +61,9 @@ class AsyncJuspay(BaseClient[httpx.AsyncClient]):
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in as `http_client`)."""
         if self._owns_http:
-            await self._http.aclose()
+            # Its connections' event loop may have closed (asyncio.run ended): they are gone.
+            with contextlib.suppress(RuntimeError):
+                await self._http.aclose()
 
     async def __aenter__(self) -> AsyncJuspay:
         return self

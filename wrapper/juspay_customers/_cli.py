@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NoReturn
 
 from ._errors import JuspayError, ParameterError
@@ -142,42 +143,39 @@ def _json_params(args: argparse.Namespace) -> dict[str, Any]:
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors as one line and exit status 2 like any bad input."""
 
+    known_options: Collection[str] = ()  # every command's, for "did you mean"
+
     def error(self, message: str) -> NoReturn:
-        message = _without_values(message)
+        message = _without_values(message, self.known_options)
         hint = ""
         if "expected one argument" in message or "required: customer_id" in message:
             hint = "; a value starting with '-' goes as --flag=VALUE, an id after --"
         self.exit(2, f"{PROG}: invalid input: {message}{hint}\n")
 
 
-def _without_values(message: str) -> str:
+def _without_values(message: str, known: Collection[str]) -> str:
     """An argparse usage error without the arguments' values: a misspelt key flag
-    (`--apikey=KEY`, `--api_key KEY`, `-kKEY`) would otherwise show the key on stderr and in
-    CI logs. Unrecognised arguments are named by their option names; a value argparse could
-    not read (`--timeout KEY`) or choose (`--api_key KEY get`) is left out."""
+    (`--apikey=KEY`, `--api_key KEY`, `-kKEY`, even `--KEY`) would otherwise show the key on
+    stderr and in CI logs. Unrecognised arguments are counted, with the `known` options close
+    to them; a value argparse could not read (`--timeout KEY`) or choose is left out."""
     unrecognized = "unrecognized arguments: "
     if message.startswith(unrecognized):
         tokens = message.removeprefix(unrecognized).split(" ")
-        names = [_OPTION_NAME.match(token) for token in tokens]
-        flags = [name[0] for name in names if name is not None]
-        # A token that is more than an option's name carries a value (`=K`, `:K`, `-kK`).
-        values = sum(
-            name is None or name[0] != token for name, token in zip(names, tokens, strict=True)
-        )
-        counted = [f"{values} value{'s' if values > 1 else ''}"] if values else []
-        message = unrecognized + ", ".join(flags + counted)
-        if values:
-            message += " (values are not shown: one may be a key)"
+        names = {match[0] for match in map(_OPTION_NAME.match, tokens) if match is not None}
+        close = sorted({m for name in names for m in difflib.get_close_matches(name, known, 1)})
+        message = f"{unrecognized}{len(tokens)} (not shown: one may be a key)"
+        if close:
+            message += f"; did you mean {' or '.join(close)}?"
     message = _INVALID_VALUE.sub(r"\1", message)
     return _INVALID_CHOICE.sub("invalid choice (choose from", message)
 
 
-_OPTION_NAME = re.compile(r"--[A-Za-z][A-Za-z0-9_-]*|-[A-Za-z]")
+_OPTION_NAME = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*")
 _INVALID_VALUE = re.compile(r"(invalid [\w ]+ value|ignored explicit argument):? .*", re.DOTALL)
 _INVALID_CHOICE = re.compile(r"invalid choice: .*? \(choose from", re.DOTALL)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> _Parser:
     # No abbreviations: `--api-key` must not pass for `--api-key-file`.
     parser = _Parser(prog=PROG, description=__doc__, allow_abbrev=False)
     parser.add_argument(
@@ -203,6 +201,12 @@ def _parser() -> argparse.ArgumentParser:
     update = commands.add_parser("update", help="change some fields of a customer")
     update.add_argument("customer_id")
     _field_flags(update, UPDATE_FIELDS)
+    parser.known_options = sorted(
+        option
+        for each in (parser, create, get, update)
+        for action in each._actions  # argparse has no public list of a parser's options
+        for option in action.option_strings
+    )
     return parser
 
 

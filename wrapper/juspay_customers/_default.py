@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ._client import Juspay, SyncCustomers
 from ._models import Customer, RawResponse
-from ._options import CallOptions
+from ._options import CallOptions, Secret
 from ._resource import CustomersResource, Executor
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ def configure(**settings: Any) -> Juspay:
     ParameterError and leave the default client as it was.
     """
     global _client
+    if isinstance(settings.get("api_key"), str):  # a traceback's locals show Secret('***')
+        settings["api_key"] = Secret(settings["api_key"])
     client = Juspay(**settings)
     with _lock:
         previous, _client = _client, client

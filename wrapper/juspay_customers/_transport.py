@@ -42,7 +42,9 @@ class _Body:
         "_deadline",
         "_inflater",
         "_raw_deflate_next",
+        "_raw_size",
         "_response",
+        "over",
         "size",
         "undecoded",
     )
@@ -52,6 +54,8 @@ class _Body:
         self._chunks: list[bytes] = []
         self._deadline = None if timeout.read is None else time.monotonic() + timeout.read
         self.size = 0
+        self._raw_size = 0
+        self.over = False  # past the limit: read no further
         header = response.headers.get("content-encoding", "")
         codings = [
             c for c in header.replace(" ", "").lower().split(",") if c not in ("", "identity")
@@ -72,18 +76,25 @@ class _Body:
         self._keep(content)
 
     def add(self, raw: bytes) -> bool:
-        """Keep the body's next `raw` bytes; False once it is over the limit (read no further)."""
+        """Keep the body's next `raw` bytes; False to read no further: it is over the limit,
+        raw or inflated, or its compressed stream has ended (what follows is not the body,
+        as zlib's `unused_data`)."""
         if self._inflater is None or not raw:
             return self._keep(raw)
+        self._raw_size += len(raw)
+        if self._raw_size > MAX_ANSWER_BYTES:  # endless empty blocks inflate to nothing
+            self.over = True
+            return False
         chunk = self._inflate(raw)
         if chunk:
             self._raw_deflate_next = False  # it inflated: it has zlib's header
-        return self._keep(chunk)
+        return self._keep(chunk) and not self._inflater.eof
 
     def _keep(self, chunk: bytes) -> bool:
         self.size += len(chunk)
         if self.size > MAX_ANSWER_BYTES:
             self._chunks.append(chunk[: len(chunk) - (self.size - MAX_ANSWER_BYTES)])
+            self.over = True
             return False
         self._chunks.append(chunk)
         if self._deadline is not None and time.monotonic() > self._deadline:
@@ -111,15 +122,16 @@ class _Body:
 
     def finish(self) -> httpx.Response:
         response = self._response
-        if self._inflater is not None and self.size <= MAX_ANSWER_BYTES:
+        if self._inflater is not None and not self.over:
             self._keep(self._inflater.flush())  # what it held back: its input is all taken
         response._content = b"".join(self._chunks)  # as httpx's own read() keeps the body
-        if response.is_success and (self.size > MAX_ANSWER_BYTES or self.undecoded):
+        if response.is_success and (self.over or self.undecoded):
             why = (
                 f"its Content-Encoding ({self.undecoded}) is none the client asked for"
                 f" ({ACCEPT_ENCODING}); it is kept undecoded"
                 if self.undecoded
-                else f"it is over {MAX_ANSWER_BYTES} bytes (the first {MAX_ANSWER_BYTES} are kept)"
+                else f"it is over {MAX_ANSWER_BYTES} bytes, raw or inflated (at most the first"
+                f" {MAX_ANSWER_BYTES} are kept)"
             )
             raise APIResponseValidationError(
                 f"HTTP {response.status_code} but the body is not a customer: {why}",
