@@ -374,15 +374,11 @@ def _not_sent(request: Request, why: str) -> APIConnectionError:
 
 def runtime_error(request: Request, error: RuntimeError) -> APIConnectionError:
     """httpx's (or an event hook's) RuntimeError while sending, as a JuspayError."""
-    method, _, path = request.label.partition(" ")
-    message = f"{request.label} failed: RuntimeError: {error}"
-    if method == "POST":
-        message += "; the server may have acted on it"
-    return APIConnectionError(message, method=method, path=path)
+    return _connection_error(request, error, 0, reached=True)
 
 
 def _connection_error(
-    request: Request, error: Reply, retries: int, *, reached: bool
+    request: Request, error: Reply | RuntimeError, retries: int, *, reached: bool
 ) -> APIConnectionError:
     """`reached`: whether any attempt may have reached the server (a POST then may have
     been applied); when none did (connect errors only), the message says nothing was sent."""
