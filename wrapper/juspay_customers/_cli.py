@@ -47,8 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     try:
         params = _json_params(args)
-        flags = {key: value for key, value in vars(args).items() if key in args.fields}
-        flags = {key: value for key, value in flags.items() if value is not None}
+        flags = {
+            key: value
+            for key, value in vars(args).items()
+            if key in args.fields and value is not None
+        }
         with Juspay(
             _api_key(args.api_key_file),
             base_url=args.base_url,
